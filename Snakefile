@@ -1,0 +1,16 @@
+# emergence: published statistics on Morocco -> tidy tables, models, figures and report.
+# The stages live in workflow/rules/; this file only includes them and names the default target.
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/clean.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        CLEAN_TARGETS,

@@ -1,0 +1,95 @@
+"""The clean stage: each source's raw snapshot to a tidy validated table, and sectors grouped by scheme."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from emergence.errors import InputError
+from emergence import manifest
+from emergence.io import read_table, write_table
+from emergence.sources import SOURCES
+from emergence.sources.common import with_shares
+from emergence.tables import Column, TableSchema, tidy_schema
+
+WDI_SHARE_TOLERANCE = 0.01  # the World Bank rows are rounded to 5 decimals
+
+
+def _wdi_employment_shares(df: pd.DataFrame, where: str) -> None:
+    """The three ILO employment shares of a year sum to 100 (they come from one vintage)."""
+    emp = df[df["variable"] == "emp_share"]
+    counts = emp.groupby(["country", "year"])["sector"].count()
+    sums = emp.groupby(["country", "year"])["value"].sum()[counts == 3]
+    bad = sums[(sums - 100).abs() > WDI_SHARE_TOLERANCE]
+    if len(bad):
+        raise InputError(where, f"emp_share of {bad.index[0]}", "agriculture, industry and services summing to 100", float(bad.iloc[0]))
+
+
+SCHEMAS: dict[str, TableSchema] = {
+    "etd": tidy_schema("etd", share_variables=("va_current_share", "va_constant_share", "emp_share")),
+    "ggdc10": tidy_schema("ggdc10", share_variables=("va_current_share", "va_constant_share", "emp_share")),
+    "un_ama": tidy_schema(
+        "un_ama", share_variables=("va_current_usd_share", "va_current_lcu_share", "va_constant_usd_share")
+    ),
+    "wdi": replace(tidy_schema("wdi", contiguous=False), checks=(_wdi_employment_shares,)),
+}
+GROUPS_SCHEMA = tidy_schema(
+    "sector_groups",
+    extra_key=(Column("scheme", "str"),),
+    share_variables=(
+        "va_current_share", "va_constant_share", "emp_share",
+        "va_current_usd_share", "va_current_lcu_share", "va_constant_usd_share",
+    ),
+)  # fmt: skip
+
+
+def clean_source(name: str, raw: Path | dict[str, Path], countries: list[str], output: str | os.PathLike) -> pd.DataFrame:
+    """Clean one source for the countries it covers (all of them, for the primary ETD) and write the table."""
+    module = SOURCES[name]
+    wanted = countries if name == "etd" else [c for c in countries if c in _covered(name, raw)]
+    return write_table(module.clean(raw, wanted), output, SCHEMAS[name])
+
+
+def _covered(name: str, raw: Path | dict[str, Path]) -> set[str]:
+    """Countries the snapshot's manifest says the extract holds (secondary sources cover only some)."""
+    paths = raw.values() if isinstance(raw, dict) else [raw]
+    return {c for p in paths for c in manifest.load(Path(p).parent / manifest.MANIFEST)["countries"]}
+
+
+def group_sectors(tables: dict[str, pd.DataFrame], concordance: dict) -> pd.DataFrame:
+    """Sum each source's leaf sectors into the groups of every scheme, then recompute the shares."""
+    frames = []
+    for name, by_scheme in sorted(concordance["sources"].items()):
+        table = tables[name]
+        levels = table[~table["variable"].str.endswith("_share")]
+        for scheme, groups in sorted(by_scheme.items()):
+            leaf_to_group = {leaf: group for group, leaves in groups.items() for leaf in leaves}
+            leaves = levels[levels["sector"].isin(leaf_to_group)]
+            summed = (
+                leaves.assign(sector=leaves["sector"].map(leaf_to_group))
+                .groupby(["source", "country", "variable", "sector", "year", "unit"], sort=True)["value"]
+                .sum(min_count=1)
+                .reset_index()
+            )
+            totals = levels[levels["sector"] == "total"]
+            frames.append(pd.concat([summed, totals], ignore_index=True).assign(scheme=scheme))
+    grouped = pd.concat(frames, ignore_index=True)
+    share_units = {}
+    for name in concordance["sources"]:
+        shares = tables[name][tables[name]["variable"].str.endswith("_share")]
+        share_units.update(shares.groupby("variable")["unit"].first().to_dict())
+    out = []
+    units = {v.removesuffix("_share"): u for v, u in share_units.items()}
+    for scheme, part in grouped.groupby("scheme", sort=True):
+        of_sum = part["source"] == "un_ama"
+        out.append(with_shares(part[~of_sum].drop(columns="scheme"), units).assign(scheme=scheme))
+        out.append(with_shares(part[of_sum].drop(columns="scheme"), units, of_sum=True).assign(scheme=scheme))
+    return pd.concat(out, ignore_index=True)
+
+
+def write_groups(tables: dict[str, str | os.PathLike], concordance: dict, output: str | os.PathLike) -> pd.DataFrame:
+    frames = {name: read_table(path, SCHEMAS[name]) for name, path in tables.items()}
+    return write_table(group_sectors(frames, concordance), output, GROUPS_SCHEMA)

@@ -1,0 +1,122 @@
+"""Settings: read config.yaml, fill defaults and validate against the JSON Schema, then check what a schema cannot."""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+
+import yaml
+
+from emergence.errors import InputError
+
+SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML loader that refuses a key given twice, which plain YAML silently resolves to the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise InputError(node.start_mark.name, f"line {key_node.start_mark.line + 1}", "unique keys", key)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: str | os.PathLike) -> object:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except FileNotFoundError:
+        raise InputError(path, "file", "an existing YAML file") from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, "file", "valid YAML", str(exc).replace("\n", " ")) from None
+
+
+def load_config(path: str | os.PathLike, overrides: dict | None = None) -> dict:
+    """The validated settings of `path` (with `overrides` merged over the top level, as Snakemake's --config)."""
+    data = read_yaml(path) or {}
+    if overrides:
+        data = {**data, **overrides}
+    return validate_config(data, where=str(path))
+
+
+def validate_config(data: dict, where: str = "config") -> dict:
+    """Defaults filled in and every rule checked; the first violation is an error naming the key."""
+    import jsonschema
+
+    config = copy.deepcopy(data)
+    schema = read_yaml(SCHEMA)
+    validator = _with_defaults(jsonschema.Draft7Validator)(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        error = errors[0]
+        key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise InputError(where, f"key '{key}'", _expected(error), error.instance)
+    _check_periods(config, where)
+    _check_concordance(config, where)
+    return config
+
+
+def _expected(error) -> str:
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        return f"only known keys {allowed} ({error.message})"
+    return f"a value that satisfies '{error.validator}: {error.validator_value}' ({error.message})"
+
+
+def _with_defaults(validator_class):
+    """A validator that writes each property's default into the instance before validating it."""
+    import jsonschema
+
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for name, sub in properties.items():
+                if "default" in sub:
+                    instance.setdefault(name, copy.deepcopy(sub["default"]))
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+
+
+def _check_periods(config: dict, where: str) -> None:
+    ids = [p["id"] for p in config["periods"]]
+    for i, period in enumerate(config["periods"]):
+        if ids.count(period["id"]) > 1:
+            raise InputError(where, f"key 'periods/{i}/id'", "unique period ids", period["id"])
+        if "start" in period and "end" in period and period["start"] > period["end"]:
+            raise InputError(where, f"key 'periods/{i}'", "start <= end", f"{period['start']} > {period['end']}")
+    years = [e["year"] for e in config["policy_events"]]
+    if years != sorted(set(years)):
+        raise InputError(where, "key 'policy_events'", "distinct years in increasing order", years)
+
+
+def _check_concordance(config: dict, where: str) -> None:
+    """Each scheme used is defined, each group is one of its groups, and each leaf maps to exactly one group."""
+    from emergence.sources import SOURCES
+
+    schemes = config["concordance"]["schemes"]
+    for name, by_scheme in config["concordance"]["sources"].items():
+        leaves = SOURCES[name].CONCORDANCE_LEAVES
+        for scheme, groups in by_scheme.items():
+            key = f"concordance/sources/{name}/{scheme}"
+            if scheme not in schemes:
+                raise InputError(where, f"key '{key}'", f"a scheme defined in concordance/schemes {sorted(schemes)}", scheme)
+            unknown_groups = [g for g in groups if g not in schemes[scheme]["groups"]]
+            if unknown_groups:
+                raise InputError(where, f"key '{key}'", f"groups of scheme {scheme}", unknown_groups)
+            mapped = [leaf for members in groups.values() for leaf in members]
+            unknown = sorted(set(mapped) - set(leaves))
+            if unknown:
+                raise InputError(where, f"key '{key}'", f"sectors of {name} {list(leaves)}", unknown)
+            twice = sorted({leaf for leaf in mapped if mapped.count(leaf) > 1})
+            if twice:
+                raise InputError(where, f"key '{key}'", "each sector in exactly one group", f"more than once: {twice}")
+            unmapped = [leaf for leaf in leaves if leaf not in mapped]
+            if unmapped:
+                raise InputError(where, f"key '{key}'", "each sector in exactly one group", f"not mapped: {unmapped}")

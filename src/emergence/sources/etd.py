@@ -1,0 +1,125 @@
+"""GGDC/UNU-WIDER Economic Transformation Database: 12 sectors, value added and employment, 1990-2018."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from emergence.errors import InputError
+from emergence.sources.common import Extract, Meta, check_total, header_index, number, with_shares
+from emergence.workbook import read_sheet, write_workbook
+
+META = Meta(
+    publisher="Groningen Growth and Development Centre (University of Groningen) and UNU-WIDER",
+    dataset="Economic Transformation Database (ETD)",
+    citation=(
+        "de Vries, G., Arfelt, L., Drees, D., Godemann, M., Hamilton, C., Jessen-Thiessen, B., Kaya, A. I., "
+        "Kruse, H., Mensah, E. and Woltjer, P. (2021), The Economic Transformation Database (ETD): Content, "
+        "Sources, and Methods, WIDER Technical Note 2/2021, doi:10.35188/UNU-WIDER/WTN/2021-2"
+    ),
+    licence="not stated (the publisher asks for the citation)",
+    url="https://www.wider.unu.edu/database/etd-economic-transformation-database",
+)
+DATA_SHEET = "Data"
+NOTES_SHEET = "Notes"
+ID_COLUMNS = ["country", "cnt", "var", "year"]
+LEAVES = {
+    "Agriculture": "agriculture",
+    "Mining": "mining",
+    "Manufacturing": "manufacturing",
+    "Utilities": "utilities",
+    "Construction": "construction",
+    "Trade services": "trade",
+    "Transport services": "transport",
+    "Business services": "business",
+    "Financial services": "finance",
+    "Real estate": "real_estate",
+    "Government services": "government",
+    "Other services": "other_services",
+}
+TOTAL = "Total"
+VARIABLES = {
+    "VA": ("va_current", "million LCU, current prices"),
+    "VA_Q15": ("va_constant", "million LCU, constant 2015 prices"),
+    "EMP": ("emp", "thousand persons"),
+}
+SHARE_UNITS = {
+    "va_current": "% of total value added, current prices",
+    "va_constant": "% of total value added, constant 2015 prices",
+    "emp": "% of total employment",
+}
+
+
+def release_of(path: Path) -> str:
+    """The release date the workbook's Notes sheet states ('Release: 15 July 2021' -> 2021-07-15)."""
+    for row in read_sheet(path, NOTES_SHEET)[:10]:
+        for cell in row:
+            match = re.match(r"\s*Release:\s*(\d{1,2} \w+ \d{4})", str(cell or ""))
+            if match:
+                return datetime.strptime(match.group(1), "%d %B %Y").strftime("%Y-%m-%d")
+    raise InputError(path, f"sheet '{NOTES_SHEET}'", "a line 'Release: <day> <month> <year>'")
+
+
+def extract(paths: list[Path], countries: list[str]) -> list[Extract]:
+    """The Notes sheet whole, and the Data sheet's header and rows of the wanted countries."""
+    (path,) = paths
+    rows = read_sheet(path, DATA_SHEET)
+    width = _width(rows[0])
+    col = header_index(rows[0], ID_COLUMNS, str(path), f"sheet '{DATA_SHEET}', header row")
+    kept = [r[:width] for r in rows[1:] if r[col["cnt"]] in countries]
+    present = sorted({r[col["cnt"]] for r in kept})
+    notes = [tuple(r) for r in read_sheet(path, NOTES_SHEET)]
+    data = write_workbook([(NOTES_SHEET, notes), (DATA_SHEET, [rows[0][:width], *kept])])
+    return [Extract(release=release_of(path), name=path.name, data=data, upstreams=(path,), countries=present)]
+
+
+def _width(header: tuple) -> int:
+    names = [h for h in header]
+    while names and names[-1] is None:
+        names.pop()
+    return len(names)
+
+
+def clean(path: Path, countries: list[str]) -> pd.DataFrame:
+    """Tidy levels (va_current, va_constant, emp) and shares for the countries wanted, checked on the way."""
+    where = str(path)
+    rows = read_sheet(path, DATA_SHEET)
+    if not rows:
+        raise InputError(where, f"sheet '{DATA_SHEET}'", "a header row and data rows", "an empty sheet")
+    col = header_index(rows[0], [*ID_COLUMNS, *LEAVES, TOTAL], where, f"sheet '{DATA_SHEET}', header row")
+    records = []
+    seen = set()
+    for number_in_sheet, row in enumerate(rows[1:], start=2):
+        code = row[col["cnt"]]
+        if code not in countries:
+            continue
+        loc = f"sheet '{DATA_SHEET}', row {number_in_sheet}"
+        var = row[col["var"]]
+        if var not in VARIABLES:
+            raise InputError(where, f"{loc}, column 'var'", f"one of {list(VARIABLES)}", var)
+        year = number(row[col["year"]], where, f"{loc}, column 'year'")
+        if year != year or year % 1:
+            raise InputError(where, f"{loc}, column 'year'", "a whole year", row[col["year"]])
+        key = (code, var, int(year))
+        if key in seen:
+            raise InputError(where, loc, "one row per country, var and year", f"a second row for {key}")
+        seen.add(key)
+        values = {leaf: number(row[col[name]], where, f"{loc}, column '{name}'") for name, leaf in LEAVES.items()}
+        total = number(row[col[TOTAL]], where, f"{loc}, column '{TOTAL}'")
+        check_total(list(values.values()), total, where, f"{loc} ({code} {var} {int(year)})")
+        variable, unit = VARIABLES[var]
+        for sector, value in [*values.items(), ("total", total)]:
+            if value == value:
+                records.append((code, sector, variable, int(year), value, unit, "etd"))
+    missing = [c for c in countries if c not in {k[0] for k in seen}]
+    if missing:
+        present = sorted({r[col["cnt"]] for r in rows[1:]})
+        raise InputError(where, "countries", f"countries present in the file ({present})", missing)
+    tidy = pd.DataFrame.from_records(records, columns=["country", "sector", "variable", "year", "value", "unit", "source"])
+    return with_shares(tidy, SHARE_UNITS)
+
+
+CONCORDANCE_LEAVES = tuple(LEAVES.values())

@@ -1,0 +1,135 @@
+"""GGDC 10-Sector Database (January 2015 release): long history, 10 sectors, ISIC Rev. 3.1."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from emergence.errors import InputError
+from emergence.sources.common import Extract, Meta, check_total, header_index, number, with_shares
+from emergence.workbook import read_sheet, write_workbook
+
+META = Meta(
+    publisher="Groningen Growth and Development Centre (University of Groningen)",
+    dataset="GGDC 10-Sector Database",
+    citation=(
+        "Timmer, M. P., de Vries, G. J. and de Vries, K. (2015), Patterns of Structural Change in Developing "
+        "Countries, in J. Weiss and M. Tribe (eds.), Routledge Handbook of Industry and Development, Routledge, "
+        "pp. 65-83"
+    ),
+    licence="not stated",
+    url="https://www.rug.nl/ggdc/structuralchange/previous-sector-database/10-sector-2014",
+)
+DATA_SHEET = "dataset"
+NOTES_SHEET = "notes"
+ID_COLUMNS = ["Country", "Region code", "Region", "Variable", "Year"]
+LEAVES = {
+    "Agriculture": "agriculture",
+    "Mining": "mining",
+    "Manufacturing": "manufacturing",
+    "Utilities": "utilities",
+    "Construction": "construction",
+    "Trade, restaurants and hotels": "trade",
+    "Transport, storage and communication": "transport",
+    "Finance, insurance, real estate and business services": "finance_business",
+    "Government services": "government",
+    "Community, social and personal services": "community",
+}
+TOTAL = "Summation of sector GDP"
+# The publisher's own markers for a cell without a number: a single space, and (Morocco's employment in
+# community services) a note that the figure is counted in government services.
+BLANKS = ("", "incl in gov. services")
+VARIABLES = {
+    "VA": ("va_current", "million LCU, current prices"),
+    "VA_Q05": ("va_constant", "million LCU, constant 2005 prices"),
+    "EMP": ("emp", "thousand persons"),
+}
+SHARE_UNITS = {
+    "va_current": "% of total value added, current prices",
+    "va_constant": "% of total value added, constant 2005 prices",
+    "emp": "% of total employment",
+}
+# The database's own country codes that are not ISO 3166 alpha-3.
+TO_ISO3 = {"MOR": "MAR"}
+FROM_ISO3 = {iso: code for code, iso in TO_ISO3.items()}
+
+
+def release_of(path: Path) -> str:
+    """The release month in the publisher's file name ('10sd_jan15_2014' -> 2015-01)."""
+    match = re.search(r"10sd_([a-z]{3})(\d{2})_", path.name)
+    if not match:
+        raise InputError(path, "file name", "the publisher's name '10sd_<mon><yy>_<year>.xlsx' (or pass --release)")
+    return datetime.strptime(match.group(1) + match.group(2), "%b%y").strftime("%Y-%m")
+
+
+def extract(paths: list[Path], countries: list[str]) -> list[Extract]:
+    (path,) = paths
+    rows = read_sheet(path, DATA_SHEET)
+    col = header_index(rows[0], ID_COLUMNS, str(path), f"sheet '{DATA_SHEET}', header row")
+    codes = {FROM_ISO3.get(c, c) for c in countries}
+    kept = [r for r in rows[1:] if r[col["Country"]] in codes]
+    present = sorted({TO_ISO3.get(r[col["Country"]], r[col["Country"]]) for r in kept})
+    notes = read_sheet(path, NOTES_SHEET)
+    data = write_workbook([(NOTES_SHEET, notes), (DATA_SHEET, [rows[0], *kept])])
+    return [Extract(release=release_of(path), name=path.name, data=data, upstreams=(path,), countries=present)]
+
+
+def clean(path: Path, countries: list[str]) -> pd.DataFrame:
+    """Tidy levels and shares for those of the wanted countries that the database covers."""
+    where = str(path)
+    rows = read_sheet(path, DATA_SHEET)
+    if not rows:
+        raise InputError(where, f"sheet '{DATA_SHEET}'", "a header row and data rows", "an empty sheet")
+    col = header_index(rows[0], [*ID_COLUMNS, *LEAVES, TOTAL], where, f"sheet '{DATA_SHEET}', header row")
+    records, seen = [], set()
+    for number_in_sheet, row in enumerate(rows[1:], start=2):
+        code = TO_ISO3.get(row[col["Country"]], row[col["Country"]])
+        if code not in countries:
+            continue
+        loc = f"sheet '{DATA_SHEET}', row {number_in_sheet}"
+        var = row[col["Variable"]]
+        if var not in VARIABLES:
+            raise InputError(where, f"{loc}, column 'Variable'", f"one of {list(VARIABLES)}", var)
+        year = number(row[col["Year"]], where, f"{loc}, column 'Year'")
+        if year != year or year % 1:
+            raise InputError(where, f"{loc}, column 'Year'", "a whole year", row[col["Year"]])
+        key = (code, var, int(year))
+        if key in seen:
+            raise InputError(where, loc, "one row per country, variable and year", f"a second row for {key}")
+        seen.add(key)
+        values = {
+            leaf: number(row[col[name]], where, f"{loc}, column '{name.strip()}'", BLANKS) for name, leaf in LEAVES.items()
+        }
+        total = number(row[col[TOTAL]], where, f"{loc}, column '{TOTAL}'", BLANKS)
+        check_total(list(values.values()), total, where, f"{loc} ({code} {var} {int(year)})")
+        variable, unit = VARIABLES[var]
+        for sector, value in [*values.items(), ("total", total)]:
+            if value == value:
+                records.append((code, sector, variable, int(year), value, unit, "ggdc10"))
+    tidy = pd.DataFrame.from_records(records, columns=["country", "sector", "variable", "year", "value", "unit", "source"])
+    return with_shares(_complete_years(tidy), SHARE_UNITS)
+
+
+def _complete_years(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Keep, per country and variable, the last unbroken run of years in which every reported sector is present.
+
+    The database has scattered early values (Morocco's current-price VA before 1970); shares and models need
+    complete cross-sections without gaps.
+    """
+    keep = []
+    for _, group in tidy.groupby(["country", "variable"], sort=True):
+        wide = group.pivot(index="year", columns="sector", values="value")
+        complete = set(wide.index[wide.notna().all(axis=1)])
+        if not complete:
+            continue
+        end = start = max(complete)
+        while start - 1 in complete:
+            start -= 1
+        keep.append(group[group["year"].between(start, end)])
+    return pd.concat(keep, ignore_index=True)
+
+
+CONCORDANCE_LEAVES = tuple(LEAVES.values())

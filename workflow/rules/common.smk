@@ -1,0 +1,54 @@
+# Settings validated (defaults filled, unknown keys refused) before any job runs, and the raw files that the
+# selected releases' manifests list.
+from pathlib import Path
+
+from emergence.config import validate_config
+from emergence import manifest as raw_manifest
+
+config.update(validate_config(config, where="config/config.yaml"))
+
+RAW = "data/raw"
+PROCESSED = "data/processed"
+COUNTRIES = config["countries"]
+UN_TABLES = sorted(config["releases"]["un_ama"])
+
+
+def release_manifest(source, release):
+    return f"{RAW}/{source}/{release}/{raw_manifest.MANIFEST}"
+
+
+MANIFESTS = {
+    "etd": release_manifest("etd", config["releases"]["etd"]),
+    "ggdc10": release_manifest("ggdc10", config["releases"]["ggdc10"]),
+    "wdi": release_manifest("wdi", config["releases"]["wdi"]),
+    **{
+        f"un_ama_{table}": release_manifest(
+            "un_ama", config["releases"]["un_ama"][table]
+        )
+        for table in UN_TABLES
+    },
+    "paper": f"{RAW}/paper/{raw_manifest.MANIFEST}",
+}
+
+
+def raw_file(key, table=None):
+    """The data file a manifest lists (the one of `table` for the UN workbooks)."""
+    entry = raw_manifest.load(MANIFESTS[key])
+    names = [
+        f["name"] for f in entry["files"] if table is None or f.get("table") == table
+    ]
+    if len(names) != 1:
+        raise ValueError(
+            f"{MANIFESTS[key]}: files: expected one data file"
+            + (f" of table '{table}'" if table else "")
+            + f", found {names}"
+        )
+    return str(Path(MANIFESTS[key]).parent / names[0])
+
+
+RAW_FILES = sorted(
+    str(path)
+    for manifest_path in MANIFESTS.values()
+    for path in raw_manifest.files(manifest_path)
+)
+VERIFIED = f"{PROCESSED}/ingest/verified.csv"
