@@ -1,0 +1,1 @@
+"""Structural change: productivity decompositions, employment elasticities, shift-share and peer comparison."""
