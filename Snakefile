@@ -8,9 +8,13 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/clean.smk"
+include: "workflow/rules/structure.smk"
+include: "workflow/rules/claims.smk"
 
 
 rule all:
     default_target: True
     input:
         CLEAN_TARGETS,
+        STRUCTURE_TARGETS,
+        CLAIMS_TARGETS,

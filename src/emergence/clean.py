@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from emergence.errors import InputError
 from emergence import manifest
+from emergence.errors import InputError
 from emergence.io import read_table, write_table
 from emergence.sources import SOURCES
 from emergence.sources.common import with_shares
@@ -25,7 +25,12 @@ def _wdi_employment_shares(df: pd.DataFrame, where: str) -> None:
     sums = emp.groupby(["country", "year"])["value"].sum()[counts == 3]
     bad = sums[(sums - 100).abs() > WDI_SHARE_TOLERANCE]
     if len(bad):
-        raise InputError(where, f"emp_share of {bad.index[0]}", "agriculture, industry and services summing to 100", float(bad.iloc[0]))
+        raise InputError(
+            where,
+            f"emp_share of {bad.index[0]}",
+            "agriculture, industry and services summing to 100",
+            float(bad.iloc[0]),
+        )
 
 
 SCHEMAS: dict[str, TableSchema] = {
@@ -40,13 +45,19 @@ GROUPS_SCHEMA = tidy_schema(
     "sector_groups",
     extra_key=(Column("scheme", "str"),),
     share_variables=(
-        "va_current_share", "va_constant_share", "emp_share",
-        "va_current_usd_share", "va_current_lcu_share", "va_constant_usd_share",
+        "va_current_share",
+        "va_constant_share",
+        "emp_share",
+        "va_current_usd_share",
+        "va_current_lcu_share",
+        "va_constant_usd_share",
     ),
-)  # fmt: skip
+)
 
 
-def clean_source(name: str, raw: Path | dict[str, Path], countries: list[str], output: str | os.PathLike) -> pd.DataFrame:
+def clean_source(
+    name: str, raw: Path | dict[str, Path], countries: list[str], output: str | os.PathLike
+) -> pd.DataFrame:
     """Clean one source for the countries it covers (all of them, for the primary ETD) and write the table."""
     module = SOURCES[name]
     wanted = countries if name == "etd" else [c for c in countries if c in _covered(name, raw)]
@@ -93,3 +104,11 @@ def group_sectors(tables: dict[str, pd.DataFrame], concordance: dict) -> pd.Data
 def write_groups(tables: dict[str, str | os.PathLike], concordance: dict, output: str | os.PathLike) -> pd.DataFrame:
     frames = {name: read_table(path, SCHEMAS[name]) for name, path in tables.items()}
     return write_table(group_sectors(frames, concordance), output, GROUPS_SCHEMA)
+
+
+def write_paper_tables(table2: str | os.PathLike, table3: str | os.PathLike, outputs: dict[str, str]) -> None:
+    """The paper's Tables 2 and 3, validated, as processed tables (one per name in `outputs`)."""
+    from emergence.paper import PAPER_SCHEMAS, clean_paper
+
+    for name, frame in clean_paper(table2, table3).items():
+        write_table(frame, outputs[name], PAPER_SCHEMAS[name])

@@ -87,7 +87,7 @@ def _with_defaults(validator_class):
 def _check_periods(config: dict, where: str) -> None:
     ids = [p["id"] for p in config["periods"]]
     for i, period in enumerate(config["periods"]):
-        if ids.count(period["id"]) > 1:
+        if period["id"] in ids[:i]:
             raise InputError(where, f"key 'periods/{i}/id'", "unique period ids", period["id"])
         if "start" in period and "end" in period and period["start"] > period["end"]:
             raise InputError(where, f"key 'periods/{i}'", "start <= end", f"{period['start']} > {period['end']}")
@@ -106,7 +106,9 @@ def _check_concordance(config: dict, where: str) -> None:
         for scheme, groups in by_scheme.items():
             key = f"concordance/sources/{name}/{scheme}"
             if scheme not in schemes:
-                raise InputError(where, f"key '{key}'", f"a scheme defined in concordance/schemes {sorted(schemes)}", scheme)
+                raise InputError(
+                    where, f"key '{key}'", f"a scheme defined in concordance/schemes {sorted(schemes)}", scheme
+                )
             unknown_groups = [g for g in groups if g not in schemes[scheme]["groups"]]
             if unknown_groups:
                 raise InputError(where, f"key '{key}'", f"groups of scheme {scheme}", unknown_groups)

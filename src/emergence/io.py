@@ -30,9 +30,15 @@ def sha256_bytes(data: bytes) -> str:
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds."""
+    """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds.
+
+    Temporaries that a killed earlier writer of the same target left behind are removed first: each target
+    has one writer (its rule), so they can only be stale.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.tmp*"):
+        stale.unlink(missing_ok=True)
     tmp = target.with_name(f".{target.name}.tmp{os.getpid()}{target.suffix}")
     try:
         yield tmp

@@ -66,8 +66,6 @@ def verify(manifest_paths: list[str | os.PathLike]) -> list[dict]:
     return report
 
 
-
-
 def write_verification(manifest_paths: list[str | os.PathLike], output: str | os.PathLike) -> None:
     """Verify, then record what was verified: the stamp the clean stage depends on."""
     import pandas as pd

@@ -80,7 +80,9 @@ def _write_release(folder: Path, items: list[Extract], entry: dict) -> Path:
             new = {f["name"]: f["sha256"] for f in entry["files"]}
             if old == new and all((folder / n).exists() and sha256_file(folder / n) == s for n, s in old.items()):
                 return target
-        raise InputError(folder, "release folder", "a release not taken before (releases are never overwritten)", "it exists")
+        raise InputError(
+            folder, "release folder", "a release not taken before (releases are never overwritten)", "it exists"
+        )
     tmp = folder.with_name(f".{folder.name}.tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -122,7 +124,9 @@ def register_paper(reference: str | os.PathLike, paper_dir: str | os.PathLike, a
         **PAPER_META,
         "release": "2019",
         "accessed": accessed or dt.date.today().isoformat(),
-        "files": [{"name": n, "sha256": sha256_file(folder / n), "upstream": upstream} for n in names],
+        "files": [
+            {"name": n, "sha256": sha256_file(folder / n), "upstream": [dict(u) for u in upstream]} for n in names
+        ],
     }
     target = folder / manifest.MANIFEST
     write_text(target, manifest.dump(entry))

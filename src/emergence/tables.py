@@ -47,10 +47,14 @@ class TableSchema:
         """Return `df` with the schema's column order and types, sorted by key; raise InputError otherwise."""
         missing = [c for c in self.column_names if c not in df.columns]
         if missing:
-            raise InputError(where, f"columns of table '{self.name}'", f"columns {self.column_names}", f"missing {missing}")
+            raise InputError(
+                where, f"columns of table '{self.name}'", f"columns {self.column_names}", f"missing {missing}"
+            )
         extra = [c for c in df.columns if c not in self.column_names]
         if extra:
-            raise InputError(where, f"columns of table '{self.name}'", f"only columns {self.column_names}", f"extra {extra}")
+            raise InputError(
+                where, f"columns of table '{self.name}'", f"only columns {self.column_names}", f"extra {extra}"
+            )
         out = df.loc[:, self.column_names].copy()
         for col in self.columns:
             out[col.name] = _coerce(out[col.name], col, where)
@@ -78,12 +82,16 @@ def _coerce(series: pd.Series, col: Column, where: str) -> pd.Series:
         if col.allowed is not None:
             bad = values[values.notna() & ~values.isin(col.allowed)]
             if len(bad):
-                raise InputError(where, f"row {bad.index[0]}, column '{col.name}'", f"one of {list(col.allowed)}", bad.iloc[0])
+                raise InputError(
+                    where, f"row {bad.index[0]}, column '{col.name}'", f"one of {list(col.allowed)}", bad.iloc[0]
+                )
         return values
     numeric = pd.to_numeric(series, errors="coerce")
     bad = numeric.isna() & series.notna()
     if bad.any():
-        raise InputError(where, f"row {bad.idxmax()}, column '{col.name}'", f"a number ({col.kind})", series[bad.idxmax()])
+        raise InputError(
+            where, f"row {bad.idxmax()}, column '{col.name}'", f"a number ({col.kind})", series[bad.idxmax()]
+        )
     if col.kind == "int":
         if (numeric.dropna() % 1 != 0).any():
             raise InputError(where, f"column '{col.name}'", "whole numbers")
@@ -100,7 +108,9 @@ def _coerce(series: pd.Series, col: Column, where: str) -> pd.Series:
         values = numeric.to_numpy(dtype=float, na_value=np.nan)
         bad_rows = np.flatnonzero(op(values, bound) & ~np.isnan(values))
         if len(bad_rows):
-            raise InputError(where, f"row {bad_rows[0]}, column '{col.name}'", f"a value {text} {bound}", values[bad_rows[0]])
+            raise InputError(
+                where, f"row {bad_rows[0]}, column '{col.name}'", f"a value {text} {bound}", values[bad_rows[0]]
+            )
     return numeric
 
 
@@ -108,7 +118,7 @@ def _check_contiguous(df: pd.DataFrame, groups: list[str], where: str) -> None:
     for keys, years in df.groupby(groups, sort=True)["year"] if groups else [((), df["year"])]:
         span = years.max() - years.min() + 1
         if span != years.nunique():
-            label = dict(zip(groups, keys if isinstance(keys, tuple) else (keys,)))
+            label = dict(zip(groups, keys if isinstance(keys, tuple) else (keys,), strict=True))
             present = set(years)
             gap = next(y for y in range(int(years.min()), int(years.max()) + 1) if y not in present)
             raise InputError(where, f"years of {label}", "contiguous years", f"a gap at {gap}")
@@ -123,7 +133,7 @@ def _check_shares(df: pd.DataFrame, schema: TableSchema, where: str) -> None:
     sums = rows.groupby(groups, sort=True)["value"].sum()
     bad = sums[(sums - 100.0).abs() > SHARE_TOLERANCE * 100]
     if len(bad):
-        label = dict(zip(groups, bad.index[0]))
+        label = dict(zip(groups, bad.index[0], strict=True))
         raise InputError(where, f"shares of {label}", "sector shares summing to 100", round(float(bad.iloc[0]), 6))
 
 

@@ -9,6 +9,8 @@ CLEAN_TARGETS = [
     f"{CLEAN}/sector_groups.csv",
     f"{CLEAN}/reconciliation.csv",
     f"{CLEAN}/reconciliation_summary.csv",
+    f"{CLEAN}/clusters.csv",
+    f"{CLEAN}/cluster_companies.csv",
 ]
 
 
@@ -16,6 +18,7 @@ rule clean_etd:
     input:
         raw=raw_file("etd"),
         verified=VERIFIED,
+        code=code("clean_source.py"),
     output:
         table=f"{CLEAN}/etd.csv",
     log:
@@ -33,6 +36,7 @@ rule clean_ggdc10:
     input:
         raw=raw_file("ggdc10"),
         verified=VERIFIED,
+        code=code("clean_source.py"),
     output:
         table=f"{CLEAN}/ggdc10.csv",
     log:
@@ -50,6 +54,7 @@ rule clean_un_ama:
     input:
         **{table: raw_file(f"un_ama_{table}", table) for table in UN_TABLES},
         verified=VERIFIED,
+        code=code("clean_source.py"),
     output:
         table=f"{CLEAN}/un_ama.csv",
     log:
@@ -68,6 +73,7 @@ rule clean_wdi:
     input:
         raw=raw_file("wdi"),
         verified=VERIFIED,
+        code=code("clean_source.py"),
     output:
         table=f"{CLEAN}/wdi.csv",
     log:
@@ -86,6 +92,7 @@ rule group_sectors:
         etd=f"{CLEAN}/etd.csv",
         ggdc10=f"{CLEAN}/ggdc10.csv",
         un_ama=f"{CLEAN}/un_ama.csv",
+        code=code("group_sectors.py"),
     output:
         table=f"{CLEAN}/sector_groups.csv",
     log:
@@ -105,6 +112,7 @@ rule reconcile_sources:
         un_ama=f"{CLEAN}/un_ama.csv",
         wdi=f"{CLEAN}/wdi.csv",
         sector_groups=f"{CLEAN}/sector_groups.csv",
+        code=code("reconcile_sources.py"),
     output:
         table=f"{CLEAN}/reconciliation.csv",
         summary=f"{CLEAN}/reconciliation_summary.csv",
@@ -116,3 +124,20 @@ rule reconcile_sources:
         tolerance_pp=config["reconciliation"]["tolerance_pp"],
     script:
         "../scripts/reconcile_sources.py"
+
+
+rule clean_paper:
+    input:
+        table2=f"{RAW}/paper/table2_clusters.yaml",
+        table3=f"{RAW}/paper/table3_cluster_companies.yaml",
+        verified=VERIFIED,
+        code=code("clean_paper.py"),
+    output:
+        clusters=f"{CLEAN}/clusters.csv",
+        cluster_companies=f"{CLEAN}/cluster_companies.csv",
+    log:
+        "logs/clean/clean_paper.log",
+    conda:
+        "../envs/emergence.yaml"
+    script:
+        "../scripts/clean_paper.py"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from emergence.config import validate_config
 from emergence import manifest as raw_manifest
+from emergence.codedeps import script_code
 
 config.update(validate_config(config, where="config/config.yaml"))
 
@@ -52,3 +53,8 @@ RAW_FILES = sorted(
     for path in raw_manifest.files(manifest_path)
 )
 VERIFIED = f"{PROCESSED}/ingest/verified.csv"
+
+
+def code(script):
+    """The package files a script imports: declared as inputs, so editing them reruns the rule."""
+    return script_code(f"{workflow.basedir}/workflow/scripts/{script}")

@@ -5,6 +5,7 @@ rule verify_raw:
     input:
         manifests=sorted(MANIFESTS.values()),
         files=RAW_FILES,
+        code=code("verify_raw.py"),
     output:
         verified=VERIFIED,
     log:

@@ -29,7 +29,9 @@ def header_index(header: tuple, required: list[str], where: str, location: str) 
     names = [str(h).strip() if h is not None else "" for h in header]
     missing = [c for c in required if c.strip() not in names]
     if missing:
-        raise InputError(where, location, f"columns {required}", f"missing {missing}; header is {[n for n in names if n]}")
+        raise InputError(
+            where, location, f"columns {required}", f"missing {missing}; header is {[n for n in names if n]}"
+        )
     return {c: names.index(c.strip()) for c in required}
 
 
@@ -50,9 +52,7 @@ def number(value: object, where: str, location: str, blanks: tuple[str, ...] = (
         raise InputError(where, location, "a number", value) from None
 
 
-def check_total(
-    leaves: list[float], total: float, where: str, location: str, tolerance: float = SUM_TOLERANCE
-) -> None:
+def check_total(leaves: list[float], total: float, where: str, location: str, tolerance: float = SUM_TOLERANCE) -> None:
     present = [v for v in leaves if not math.isnan(v)]
     if math.isnan(total) or not present:
         return
@@ -60,7 +60,9 @@ def check_total(
         raise InputError(where, location, f"sectors summing to the total {total:.6g}", f"sum {sum(present):.6g}")
 
 
-def with_shares(tidy: pd.DataFrame, variables: dict[str, str], total: str = "total", of_sum: bool = False) -> pd.DataFrame:
+def with_shares(
+    tidy: pd.DataFrame, variables: dict[str, str], total: str = "total", of_sum: bool = False
+) -> pd.DataFrame:
     """Append `<variable>_share` rows: each sector as % of the total, for the variables given.
 
     `variables` maps a level variable to the unit of its share. With `of_sum` the denominator is the sum of the

@@ -118,7 +118,9 @@ def clean(path: Path, countries: list[str]) -> pd.DataFrame:
     if missing:
         present = sorted({r[col["cnt"]] for r in rows[1:]})
         raise InputError(where, "countries", f"countries present in the file ({present})", missing)
-    tidy = pd.DataFrame.from_records(records, columns=["country", "sector", "variable", "year", "value", "unit", "source"])
+    tidy = pd.DataFrame.from_records(
+        records, columns=["country", "sector", "variable", "year", "value", "unit", "source"]
+    )
     return with_shares(tidy, SHARE_UNITS)
 
 

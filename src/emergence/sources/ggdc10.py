@@ -101,7 +101,8 @@ def clean(path: Path, countries: list[str]) -> pd.DataFrame:
             raise InputError(where, loc, "one row per country, variable and year", f"a second row for {key}")
         seen.add(key)
         values = {
-            leaf: number(row[col[name]], where, f"{loc}, column '{name.strip()}'", BLANKS) for name, leaf in LEAVES.items()
+            leaf: number(row[col[name]], where, f"{loc}, column '{name.strip()}'", BLANKS)
+            for name, leaf in LEAVES.items()
         }
         total = number(row[col[TOTAL]], where, f"{loc}, column '{TOTAL}'", BLANKS)
         check_total(list(values.values()), total, where, f"{loc} ({code} {var} {int(year)})")
@@ -109,7 +110,9 @@ def clean(path: Path, countries: list[str]) -> pd.DataFrame:
         for sector, value in [*values.items(), ("total", total)]:
             if value == value:
                 records.append((code, sector, variable, int(year), value, unit, "ggdc10"))
-    tidy = pd.DataFrame.from_records(records, columns=["country", "sector", "variable", "year", "value", "unit", "source"])
+    tidy = pd.DataFrame.from_records(
+        records, columns=["country", "sector", "variable", "year", "value", "unit", "source"]
+    )
     return with_shares(_complete_years(tidy), SHARE_UNITS)
 
 
@@ -129,7 +132,7 @@ def _complete_years(tidy: pd.DataFrame) -> pd.DataFrame:
         while start - 1 in complete:
             start -= 1
         keep.append(group[group["year"].between(start, end)])
-    return pd.concat(keep, ignore_index=True)
+    return pd.concat(keep, ignore_index=True) if keep else tidy.iloc[:0]
 
 
 CONCORDANCE_LEAVES = tuple(LEAVES.values())

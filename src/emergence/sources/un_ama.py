@@ -24,7 +24,11 @@ ADDITIVE = {"current_usd": True, "current_ncu": True, "constant_usd": False}
 SUM_TOLERANCE = 0.01
 TABLES = {
     "current_usd": ("GDP/breakdown at current prices in US Dollars", "USD million, current prices", "current_usd"),
-    "current_ncu": ("GDP/breakdown at current prices in National currency", "million LCU, current prices", "current_lcu"),
+    "current_ncu": (
+        "GDP/breakdown at current prices in National currency",
+        "million LCU, current prices",
+        "current_lcu",
+    ),
     "constant_usd": (
         "GDP/breakdown at constant 2015 prices in US Dollars",
         "USD million, constant 2015 prices",
@@ -45,13 +49,58 @@ ITEMS = {
 TOP_LEVEL = ["agriculture", "industry_ce", "construction", "trade", "transport", "other_activities"]
 # UN (M49) numeric codes are ISO 3166 numeric codes; these are the countries of the ETD.
 M49 = {
-    "ARG": 32, "BFA": 854, "BGD": 50, "BOL": 68, "BRA": 76, "BWA": 72, "CHL": 152, "CHN": 156, "CMR": 120,
-    "COL": 170, "CRI": 188, "ECU": 218, "EGY": 818, "ETH": 231, "GHA": 288, "HKG": 344, "IDN": 360, "IND": 356,
-    "ISR": 376, "JPN": 392, "KEN": 404, "KHM": 116, "KOR": 410, "LAO": 418, "LKA": 144, "LSO": 426, "MAR": 504,
-    "MEX": 484, "MMR": 104, "MOZ": 508, "MUS": 480, "MWI": 454, "MYS": 458, "NAM": 516, "NGA": 566, "NPL": 524,
-    "PAK": 586, "PER": 604, "PHL": 608, "RWA": 646, "SEN": 686, "SGP": 702, "THA": 764, "TUN": 788, "TUR": 792,
-    "TWN": 158, "TZA": 834, "UGA": 800, "VNM": 704, "ZAF": 710, "ZMB": 894,
-}  # fmt: skip
+    "ARG": 32,
+    "BFA": 854,
+    "BGD": 50,
+    "BOL": 68,
+    "BRA": 76,
+    "BWA": 72,
+    "CHL": 152,
+    "CHN": 156,
+    "CMR": 120,
+    "COL": 170,
+    "CRI": 188,
+    "ECU": 218,
+    "EGY": 818,
+    "ETH": 231,
+    "GHA": 288,
+    "HKG": 344,
+    "IDN": 360,
+    "IND": 356,
+    "ISR": 376,
+    "JPN": 392,
+    "KEN": 404,
+    "KHM": 116,
+    "KOR": 410,
+    "LAO": 418,
+    "LKA": 144,
+    "LSO": 426,
+    "MAR": 504,
+    "MEX": 484,
+    "MMR": 104,
+    "MOZ": 508,
+    "MUS": 480,
+    "MWI": 454,
+    "MYS": 458,
+    "NAM": 516,
+    "NGA": 566,
+    "NPL": 524,
+    "PAK": 586,
+    "PER": 604,
+    "PHL": 608,
+    "RWA": 646,
+    "SEN": 686,
+    "SGP": 702,
+    "THA": 764,
+    "TUN": 788,
+    "TUR": 792,
+    "TWN": 158,
+    "TZA": 834,
+    "UGA": 800,
+    "VNM": 704,
+    "ZAF": 710,
+    "ZMB": 894,
+}
 ISO3 = {code: iso for iso, code in M49.items()}
 HEADER_ROW = 2  # title, blank line, header
 
@@ -148,8 +197,17 @@ def _clean_table(table: str, path: Path, countries: list[str]) -> pd.DataFrame:
                 sector, variable = ("total", f"gdp_{suffix}") if item == "gdp" else (item, f"va_{suffix}")
                 if amount == amount:
                     records.append((iso, sector, variable, year, amount, unit, "un_ama"))
-    return pd.DataFrame.from_records(records, columns=["country", "sector", "variable", "year", "value", "unit", "source"])
+    return pd.DataFrame.from_records(
+        records, columns=["country", "sector", "variable", "year", "value", "unit", "source"]
+    )
 
 
-CONCORDANCE_LEAVES = ("agriculture", "mining_utilities", "manufacturing", "construction", "trade", "transport",
-                      "other_activities")  # fmt: skip
+CONCORDANCE_LEAVES = (
+    "agriculture",
+    "mining_utilities",
+    "manufacturing",
+    "construction",
+    "trade",
+    "transport",
+    "other_activities",
+)

@@ -61,7 +61,9 @@ def extract(paths: list[Path], countries: list[str]) -> list[Extract]:
     for path in paths:
         match = FILE_PATTERN.search(path.name)
         if not match or match.group("indicator") not in INDICATORS:
-            raise InputError(path, "file name", f"ddf--datapoints--<indicator>--by--geo--time.csv, one of {list(INDICATORS)}")
+            raise InputError(
+                path, "file name", f"ddf--datapoints--<indicator>--by--geo--time.csv, one of {list(INDICATORS)}"
+            )
         indicator = match.group("indicator")
         indicators.append(indicator)
         for row in _read(path):
@@ -74,7 +76,9 @@ def extract(paths: list[Path], countries: list[str]) -> list[Extract]:
     for geo, time in sorted(table, key=lambda k: (k[0], int(k[1]))):
         writer.writerow([geo, time, *(table[(geo, time)].get(i, "") for i in indicators)])
     present = sorted({g.upper() for g, _ in table})
-    return [Extract(release="", name=EXTRACT_NAME, data=out.getvalue().encode(), upstreams=tuple(paths), countries=present)]
+    return [
+        Extract(release="", name=EXTRACT_NAME, data=out.getvalue().encode(), upstreams=tuple(paths), countries=present)
+    ]
 
 
 def clean(path: Path, countries: list[str]) -> pd.DataFrame:
@@ -87,11 +91,15 @@ def clean(path: Path, countries: list[str]) -> pd.DataFrame:
     for name in ("geo", "time"):
         if name not in header:
             raise InputError(where, "header row", f"a column '{name}'", header)
-    unknown = [c for c in header if c not in ("geo", "time") and c not in INDICATORS]
+    indicators = [c for c in header if c not in ("geo", "time")]
+    unknown = [c for c in indicators if c not in INDICATORS]
     if unknown:
         raise InputError(where, "header row", f"indicator columns among {list(INDICATORS)}", unknown)
     records, seen = [], set()
     for line, row in enumerate(rows, start=2):
+        if None in row or None in row.values():  # how csv.DictReader marks a row longer or shorter than the header
+            found = sum(v is not None for k, v in row.items() if k is not None) + len(row.get(None, []))
+            raise InputError(where, f"row {line}", f"{len(header)} fields, as in the header row", f"{found} fields")
         iso = (row["geo"] or "").upper()
         if iso not in countries:
             continue
@@ -101,9 +109,11 @@ def clean(path: Path, countries: list[str]) -> pd.DataFrame:
         if (iso, int(year)) in seen:
             raise InputError(where, f"row {line}", "one row per geo and time", f"a second row for {iso} {int(year)}")
         seen.add((iso, int(year)))
-        for indicator in header[2:]:
+        for indicator in indicators:
             value = number(row[indicator], where, f"row {line}, column '{indicator}'")
             if value == value:
                 sector, variable, unit = INDICATORS[indicator]
                 records.append((iso, sector, variable, int(year), value, unit, "wdi"))
-    return pd.DataFrame.from_records(records, columns=["country", "sector", "variable", "year", "value", "unit", "source"])
+    return pd.DataFrame.from_records(
+        records, columns=["country", "sector", "variable", "year", "value", "unit", "source"]
+    )

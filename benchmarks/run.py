@@ -1,0 +1,301 @@
+"""Benchmark of the build: cold, no-op, incremental, single-process floor, country scaling, peak job memory.
+
+Run by hand (never in the tests):  .venv/bin/python benchmarks/run.py [--etd PATH] [--repeat 3] [--quick]
+Every measurement is a median over several runs in this one invocation, taken in fresh copies of the project
+under a temporary folder, and reported with its ratio to the floor it is compared with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_ETD = ROOT.parent / "shared" / "data" / "ggdc_etd" / "ETD_230918.xlsx"
+BIN = Path(sys.executable).parent
+SNAKEMAKE = [str(BIN / "snakemake"), "--cores", "2", "--quiet", "all"]
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def project_files() -> list[str]:
+    """Tracked and untracked-but-not-ignored files: what a clean clone of the working tree would hold."""
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return sorted({p for p in out.split("\0") if p and (ROOT / p).is_file()})
+
+
+def copy_project(dest: Path) -> Path:
+    for name in project_files():
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    return dest
+
+
+class PeakJobMemory:
+    """Polls the process tree of a build and keeps the largest resident memory of any one job process."""
+
+    def __init__(self, root_pid: int):
+        self.root = psutil.Process(root_pid)
+        self.peak, self.job = 0, ""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self):
+        while not self._stop.is_set():
+            try:
+                for child in self.root.children(recursive=True):
+                    rss = child.memory_info().rss
+                    if rss > self.peak:
+                        self.peak, self.job = rss, " ".join(Path(a).name for a in child.cmdline()[-1:])
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def timed(cmd: list[str], cwd: Path, memory: bool = False) -> tuple[float, PeakJobMemory | None]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    watcher = PeakJobMemory(proc.pid) if memory else None
+    if watcher:
+        with watcher:
+            output, _ = proc.communicate()
+    else:
+        output, _ = proc.communicate()
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{output[-3000:]}")
+    return elapsed, watcher
+
+
+def planned_jobs(cwd: Path) -> int:
+    out = subprocess.run(
+        [str(BIN / "snakemake"), "-n", "--quiet", "rules", "all"], cwd=cwd, env=ENV, capture_output=True, text=True
+    )
+    for line in out.stdout.splitlines():
+        parts = line.split()
+        if parts[:1] == ["total"]:
+            return int(parts[1])
+    return 0
+
+
+def cold_builds(work: Path, repeat: int) -> tuple[list[float], PeakJobMemory]:
+    times, peak = [], None
+    for i in range(repeat):
+        copy = copy_project(work / f"cold-{i}")
+        elapsed, watcher = timed(SNAKEMAKE, copy, memory=True)
+        times.append(elapsed)
+        if peak is None or watcher.peak > peak.peak:
+            peak = watcher
+    return times, peak
+
+
+def empty_workflow_noop(work: Path, repeat: int) -> list[float]:
+    folder = work / "empty"
+    folder.mkdir()
+    (folder / "Snakefile").write_text(
+        'rule all:\n    input:\n        "done.txt"\n\n\nrule done:\n    output:\n'
+        '        "done.txt"\n    shell:\n        "touch {output}"\n'
+    )
+    timed(SNAKEMAKE, folder)
+    return [timed(SNAKEMAKE, folder)[0] for _ in range(repeat)]
+
+
+def incremental(copy: Path, edit, revert, repeat: int) -> tuple[list[float], list[int]]:
+    times, jobs = [], []
+    for i in range(repeat):
+        (edit if i % 2 == 0 else revert)()
+        jobs.append(planned_jobs(copy))
+        times.append(timed(SNAKEMAKE, copy)[0])
+    if repeat % 2:
+        revert()
+        timed(SNAKEMAKE, copy)
+    return times, jobs
+
+
+def single_process_floor(copy: Path) -> float:
+    """Run every job's script in this order in one Python process: imports paid once, no orchestration."""
+    code = f"""
+import os, runpy, sys, time, types
+from pathlib import Path
+sys.path.insert(0, {str(ROOT / "benchmarks")!r})
+from run import workflow_jobs
+jobs = workflow_jobs()
+start = time.perf_counter()
+for job in jobs:
+    for path in [*job.output, *job.log]:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    obj = types.SimpleNamespace(input=job.input, output=job.output, params=job.params, log=job.log,
+                                wildcards=job.wildcards, threads=1, resources=job.resources)
+    runpy.run_path(str(Path(job.rule.snakefile).parent / job.rule.script), init_globals={{"snakemake": obj}})
+print(time.perf_counter() - start)
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=copy, env=ENV, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"single-process run failed:\n{out.stderr[-3000:]}")
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def workflow_jobs():
+    """The jobs of the default target in an order that respects their dependencies (Snakemake's own DAG)."""
+    from snakemake.api import SnakemakeApi
+    from snakemake.settings.types import (
+        ConfigSettings,
+        DAGSettings,
+        OutputSettings,
+        Quietness,
+        ResourceSettings,
+    )
+
+    with SnakemakeApi(OutputSettings(quiet={Quietness.ALL})) as api:
+        wf = api.workflow(
+            resource_settings=ResourceSettings(cores=1),
+            config_settings=ConfigSettings(),
+            snakefile=Path("Snakefile"),
+            workdir=Path("."),
+        )
+        dag_api = wf.dag(DAGSettings(forceall=True))
+        dag_api.execute_workflow(executor="dryrun")
+        dag = dag_api.workflow_api._workflow.dag
+        return [job for level in dag.toposorted() for job in level if job.rule.script]
+
+
+def scaled_copy(work: Path, etd: Path, countries: list[str]) -> Path:
+    copy = copy_project(work / f"scale-{len(countries)}")
+    config_path = copy / "config" / "config.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    release = config["releases"]["etd"]
+    shutil.rmtree(copy / "data" / "raw" / "etd" / release)
+    subprocess.run(
+        [
+            str(BIN / "emergence"),
+            "snapshot",
+            "etd",
+            str(etd),
+            "--countries",
+            ",".join(countries),
+            "--raw-dir",
+            str(copy / "data" / "raw"),
+            "--accessed",
+            "2000-01-01",
+        ],
+        check=True,
+        env=ENV,
+        capture_output=True,
+    )
+    config["countries"] = countries
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return copy
+
+
+def etd_countries(etd: Path) -> list[str]:
+    sys.path.insert(0, str(ROOT / "src"))
+    from emergence.workbook import read_sheet
+
+    rows = read_sheet(etd, "Data")
+    codes = sorted({r[1] for r in rows[1:] if r[1]})
+    first = ["MAR", "TUN", "EGY", "TUR"]
+    return first + [c for c in codes if c not in first]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--etd", type=Path, default=DEFAULT_ETD, help="ETD workbook for the scaling series")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="skip the 25- and 51-country builds")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    rows, results = [], {}
+    with tempfile.TemporaryDirectory(prefix="emergence-bench-") as tmp:
+        work = Path(tmp)
+        cold, peak = cold_builds(work, args.repeat)
+        floor = [single_process_floor(copy_project(work / f"floor-{i}")) for i in range(args.repeat)]
+        built = work / "cold-0"
+        noop = [timed(SNAKEMAKE, built)[0] for _ in range(max(args.repeat, 5))]
+        empty = empty_workflow_noop(work, max(args.repeat, 5))
+        results.update(cold=cold, floor=floor, noop=noop, empty_noop=empty)
+        rows += [
+            ("cold build (default config, 2 cores)", median(cold), "single-process floor", median(floor)),
+            ("no-op snakemake", median(noop), "empty-workflow no-op", median(empty)),
+        ]
+        style = built / "workflow" / "styles" / "emergence.mplstyle"
+        original_style = style.read_text() if style.exists() else None
+        if original_style is not None:
+            t, j = incremental(
+                built,
+                lambda: style.write_text(original_style + "\n# edit\n"),
+                lambda: style.write_text(original_style),
+                args.repeat,
+            )
+            results["style_edit"] = {"times": t, "jobs": j}
+            rows.append((f"figure-style edit ({statistics.median(j):.0f} jobs)", median(t), "cold build", median(cold)))
+        raw = sorted((built / "data" / "raw" / "wdi").rglob("*.csv"))[0]
+        t, j = incremental(built, lambda: raw.touch(), lambda: raw.touch(), args.repeat)
+        results["raw_touch"] = {"times": t, "jobs": j}
+        rows.append((f"raw file touched ({statistics.median(j):.0f} jobs)", median(t), "cold build", median(cold)))
+        config_path = built / "config" / "config.yaml"
+        original_config = config_path.read_text()
+        changed = original_config.replace("tolerance_pp: 1.0", "tolerance_pp: 1.5")
+        t, j = incremental(
+            built,
+            lambda: config_path.write_text(changed),
+            lambda: config_path.write_text(original_config),
+            args.repeat,
+        )
+        results["config_change"] = {"times": t, "jobs": j}
+        rows.append(
+            (f"config parameter changed ({statistics.median(j):.0f} jobs)", median(t), "cold build", median(cold))
+        )
+        countries = etd_countries(args.etd)
+        sizes = [4, 10] if args.quick else [4, 10, 25, len(countries)]
+        scaling = {}
+        for n in sizes:
+            copy = scaled_copy(work, args.etd, countries[:n])
+            scaling[n] = timed(SNAKEMAKE, copy)[0]
+        results["scaling"] = scaling
+        results["peak_job_rss_mb"] = peak.peak / 2**20
+        results["peak_job"] = peak.job
+    print(f"{'measurement':48} {'median s':>9}   {'compared with':24} {'median s':>9} {'ratio':>6}")
+    for name, value, floor_name, floor_value in rows:
+        print(f"{name:48} {value:9.2f}   {floor_name:24} {floor_value:9.2f} {value / floor_value:6.2f}")
+    base = scaling[sizes[0]]
+    print("\nscaling (one cold build each)")
+    for n, seconds in scaling.items():
+        print(f"  {n:3d} countries {seconds:8.2f} s   {seconds / base:5.2f} x the {sizes[0]}-country build")
+    print(f"\npeak memory of the largest job: {results['peak_job_rss_mb']:.0f} MiB ({results['peak_job']})")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
