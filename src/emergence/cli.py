@@ -1,4 +1,5 @@
-"""The `emergence` command: snapshot published files into data/raw with their provenance."""
+"""The `emergence` command: snapshot published files into data/raw with their provenance, fetch new releases
+from the publishers, and show what changed between two releases."""
 
 from __future__ import annotations
 
@@ -25,12 +26,54 @@ def main(argv: list[str] | None = None) -> int:
     snap.add_argument("--raw-dir", type=Path, default=Path("data/raw"))
     snap.add_argument("--config", type=Path, default=Path("config/config.yaml"))
 
+    get = commands.add_parser("fetch", help="download the publisher's current release and snapshot it")
+    get.add_argument("source", help="etd, ggdc10, un_ama or wdi")
+    get.add_argument("--countries", help="comma-separated ISO3 codes (default: the config's countries)")
+    get.add_argument("--release", help="release label (default: stated by the publisher or the file)")
+    get.add_argument("--tables", help="un_ama only: comma-separated tables (default: all three)")
+    get.add_argument("--base-url", help="address of the publisher's service, for a mirror (default: the official one)")
+    get.add_argument("--per-page", type=int, default=1000, help="wdi only: rows per page of the World Bank API")
+    get.add_argument("--timeout", type=float, default=60.0, help="seconds a connection may stay silent")
+    get.add_argument("--attempts", type=int, default=4, help="attempts per address on server or connection errors")
+    get.add_argument("--backoff", type=float, default=2.0, help="seconds before the second attempt, doubling after")
+    get.add_argument("--download-dir", type=Path, help="keep the downloaded files here (default: discard them)")
+    get.add_argument("--quiet", action="store_true", help="no progress bar")
+    get.add_argument("--raw-dir", type=Path, default=Path("data/raw"))
+    get.add_argument("--config", type=Path, default=Path("config/config.yaml"))
+
+    dif = commands.add_parser("diff", help="what changed between two releases of one source")
+    dif.add_argument("source", help="etd, ggdc10, un_ama or wdi")
+    dif.add_argument("old", help="the older release (a folder data/raw/SOURCE/OLD)")
+    dif.add_argument("new", help="the newer release")
+    dif.add_argument("--countries", help="comma-separated ISO3 codes (default: every country of the releases)")
+    dif.add_argument("--shares", action="store_true", help="compare sector shares only")
+    dif.add_argument(
+        "--tolerance", type=float, default=0.0, help="changes up to this, in the variable's unit, count as unchanged"
+    )
+    dif.add_argument("--top", type=int, default=3, help="largest revisions shown per variable and country")
+    dif.add_argument("--csv", type=Path, help="write the changed rows to this CSV file")
+    dif.add_argument("--summary-csv", type=Path, help="write the summary table to this CSV file")
+    dif.add_argument("--raw-dir", type=Path, default=Path("data/raw"))
+
     args = parser.parse_args(argv)
+    run = {"snapshot": _snapshot, "fetch": _fetch, "diff": _diff}[args.command]
     try:
-        return _snapshot(args)
+        return run(args)
     except InputError as error:
         print(f"emergence {args.command}: error: {error}", file=sys.stderr)
         return 2
+
+
+def _countries(args: argparse.Namespace) -> list[str]:
+    if args.countries:
+        return _list(args.countries, upper=True)
+    from emergence.config import load_config
+
+    return load_config(args.config)["countries"]
+
+
+def _list(text: str, upper: bool = False) -> list[str]:
+    return [c.strip().upper() if upper else c.strip() for c in text.split(",") if c.strip()]
 
 
 def _snapshot(args: argparse.Namespace) -> int:
@@ -40,14 +83,44 @@ def _snapshot(args: argparse.Namespace) -> int:
         (reference,) = args.files
         print(register_paper(reference, args.raw_dir / "paper", args.accessed))
         return 0
-    if args.countries:
-        countries = [c.strip().upper() for c in args.countries.split(",") if c.strip()]
-    else:
-        from emergence.config import load_config
-
-        countries = load_config(args.config)["countries"]
+    countries = _countries(args)
     for path in snapshot(args.source, args.files, args.raw_dir, countries, args.release, args.accessed, args.url):
         print(path)
+    return 0
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    from emergence.fetch import Policy, fetch
+
+    taken = fetch(
+        args.source,
+        args.raw_dir,
+        _countries(args),
+        base=args.base_url,
+        release=args.release,
+        tables=_list(args.tables) if args.tables else None,
+        per_page=args.per_page,
+        policy=Policy(timeout=args.timeout, attempts=args.attempts, backoff=args.backoff),
+        stream=None if args.quiet else sys.stderr,
+        download_dir=args.download_dir,
+    )
+    for item in taken:
+        if item.new:
+            print(
+                f"{item.manifest}: new release; the build uses it once config sets {item.config_key}: '{item.release}'"
+            )
+        else:
+            print(f"{item.manifest}: release {item.release} was taken before with the same content; nothing changed")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from emergence.diff import diff_releases, render, write_diff
+
+    countries = _list(args.countries, upper=True) if args.countries else None
+    result = diff_releases(args.source, args.raw_dir, args.old, args.new, countries, args.shares, args.tolerance)
+    print(render(result, args.top))
+    write_diff(result, args.csv, args.summary_csv)
     return 0
 
 
