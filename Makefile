@@ -7,7 +7,7 @@ CORES ?= 2
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: report build test lint unit clean-outputs
+.PHONY: report build test lint unit slurm clean-outputs
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,13 @@ lint: $(STAMP)
 	snakefmt --check Snakefile workflow/rules
 	snakemake --lint
 
-unit: $(STAMP)
+# The SLURM test needs Debian's munge and slurm daemons; installed here when missing (as root, from apt).
+slurm:
+	@command -v slurmctld >/dev/null && command -v munged >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq munge slurmctld slurmd slurm-client >/dev/null; } || \
+	  echo "warning: could not install SLURM; tests/test_slurm.py will fail"
+
+unit: $(STAMP) slurm
 	python -m pytest
 
 test: lint unit

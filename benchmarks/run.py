@@ -22,31 +22,13 @@ from pathlib import Path
 import psutil
 import yaml
 
+from emergence.checkout import copy_project
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ETD = ROOT.parent / "shared" / "data" / "ggdc_etd" / "ETD_230918.xlsx"
 BIN = Path(sys.executable).parent
 SNAKEMAKE = [str(BIN / "snakemake"), "--cores", "2", "--quiet", "all"]
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-
-
-def project_files() -> list[str]:
-    """Tracked and untracked-but-not-ignored files: what a clean clone of the working tree would hold."""
-    out = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return sorted({p for p in out.split("\0") if p and (ROOT / p).is_file()})
-
-
-def copy_project(dest: Path) -> Path:
-    for name in project_files():
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target)
-    return dest
 
 
 class PeakJobMemory:

@@ -4,36 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from emergence.checkout import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 OUTPUT_DIRS = ("data/processed", "reports")
 _REFERENCE: dict[str, Path] = {}
-
-
-def project_files() -> list[str]:
-    """What a clean clone holds: tracked files and untracked ones git does not ignore."""
-    out = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return sorted({p for p in out.split("\0") if p and (ROOT / p).is_file()})
-
-
-def copy_project(dest: Path) -> Path:
-    for name in project_files():
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target)
-    return dest
 
 
 def snakemake(copy: Path, *args: str, timeout: float = 900, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -9,8 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from emergence.errors import InputError
+from emergence.workbook import read_sheet
 
 SUM_TOLERANCE = 1e-6  # relative; the publishers' totals are sums of their sectors
+TIDY = ["country", "sector", "variable", "year", "value", "unit", "source"]
 
 
 @dataclass(frozen=True)
@@ -104,3 +106,60 @@ class Extract:
     upstreams: tuple[Path, ...]
     countries: list[str]
     table: str | None = None
+
+
+def tidy_sector_sheet(
+    path: Path,
+    sheet: str,
+    ids: tuple[str, str, str],
+    leaves: dict[str, str],
+    total: str,
+    variables: dict[str, tuple[str, str]],
+    countries: list[str],
+    source: str,
+    to_iso3: dict[str, str] | None = None,
+    blanks: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Tidy rows from a sheet with one row per country, variable and year and one column per sector.
+
+    `ids` names the country, variable and year columns; `leaves` maps sector columns to sector codes;
+    `variables` maps the sheet's variable codes to (variable, unit). Every row of a wanted country is checked:
+    a known variable, a whole year, no second row for the same key, numbers in the sector cells, and sectors
+    that add up to the total.
+    """
+    where = str(path)
+    rows = read_sheet(path, sheet)
+    if not rows:
+        raise InputError(where, f"sheet '{sheet}'", "a header row and data rows", "an empty sheet")
+    country_col, var_col, year_col = ids
+    col = header_index(rows[0], [*ids, *leaves, total], where, f"sheet '{sheet}', header row")
+    to_iso3 = to_iso3 or {}
+    records, seen = [], set()
+    for row_number, row in enumerate(rows[1:], start=2):
+        code = to_iso3.get(row[col[country_col]], row[col[country_col]])
+        if code not in countries:
+            continue
+        loc = f"sheet '{sheet}', row {row_number}"
+        var = row[col[var_col]]
+        if var not in variables:
+            raise InputError(where, f"{loc}, column '{var_col}'", f"one of {list(variables)}", var)
+        year = number(row[col[year_col]], where, f"{loc}, column '{year_col}'")
+        if year != year or year % 1:
+            raise InputError(where, f"{loc}, column '{year_col}'", "a whole year", row[col[year_col]])
+        key = (code, var, int(year))
+        if key in seen:
+            raise InputError(
+                where, loc, f"one row per {country_col}, {var_col} and {year_col}", f"a second row for {key}"
+            )
+        seen.add(key)
+        values = {
+            leaf: number(row[col[name]], where, f"{loc}, column '{name.strip()}'", blanks)
+            for name, leaf in leaves.items()
+        }
+        total_value = number(row[col[total]], where, f"{loc}, column '{total}'", blanks)
+        check_total(list(values.values()), total_value, where, f"{loc} ({code} {var} {int(year)})")
+        variable, unit = variables[var]
+        for sector, value in [*values.items(), ("total", total_value)]:
+            if value == value:
+                records.append((code, sector, variable, int(year), value, unit, source))
+    return pd.DataFrame.from_records(records, columns=TIDY)

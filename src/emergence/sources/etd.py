@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.sources.common import Extract, Meta, check_total, header_index, number, with_shares
+from emergence.sources.common import Extract, Meta, header_index, tidy_sector_sheet, with_shares
 from emergence.workbook import read_sheet, write_workbook
 
 META = Meta(
@@ -85,42 +85,14 @@ def _width(header: tuple) -> int:
 
 def clean(path: Path, countries: list[str]) -> pd.DataFrame:
     """Tidy levels (va_current, va_constant, emp) and shares for the countries wanted, checked on the way."""
-    where = str(path)
-    rows = read_sheet(path, DATA_SHEET)
-    if not rows:
-        raise InputError(where, f"sheet '{DATA_SHEET}'", "a header row and data rows", "an empty sheet")
-    col = header_index(rows[0], [*ID_COLUMNS, *LEAVES, TOTAL], where, f"sheet '{DATA_SHEET}', header row")
-    records = []
-    seen = set()
-    for number_in_sheet, row in enumerate(rows[1:], start=2):
-        code = row[col["cnt"]]
-        if code not in countries:
-            continue
-        loc = f"sheet '{DATA_SHEET}', row {number_in_sheet}"
-        var = row[col["var"]]
-        if var not in VARIABLES:
-            raise InputError(where, f"{loc}, column 'var'", f"one of {list(VARIABLES)}", var)
-        year = number(row[col["year"]], where, f"{loc}, column 'year'")
-        if year != year or year % 1:
-            raise InputError(where, f"{loc}, column 'year'", "a whole year", row[col["year"]])
-        key = (code, var, int(year))
-        if key in seen:
-            raise InputError(where, loc, "one row per country, var and year", f"a second row for {key}")
-        seen.add(key)
-        values = {leaf: number(row[col[name]], where, f"{loc}, column '{name}'") for name, leaf in LEAVES.items()}
-        total = number(row[col[TOTAL]], where, f"{loc}, column '{TOTAL}'")
-        check_total(list(values.values()), total, where, f"{loc} ({code} {var} {int(year)})")
-        variable, unit = VARIABLES[var]
-        for sector, value in [*values.items(), ("total", total)]:
-            if value == value:
-                records.append((code, sector, variable, int(year), value, unit, "etd"))
-    missing = [c for c in countries if c not in {k[0] for k in seen}]
+    ids = ("cnt", "var", "year")
+    tidy = tidy_sector_sheet(path, DATA_SHEET, ids, LEAVES, TOTAL, VARIABLES, countries, "etd")
+    missing = [c for c in countries if c not in set(tidy["country"])]
     if missing:
-        present = sorted({r[col["cnt"]] for r in rows[1:]})
-        raise InputError(where, "countries", f"countries present in the file ({present})", missing)
-    tidy = pd.DataFrame.from_records(
-        records, columns=["country", "sector", "variable", "year", "value", "unit", "source"]
-    )
+        rows = read_sheet(path, DATA_SHEET)
+        cnt = header_index(rows[0], ["cnt"], str(path), f"sheet '{DATA_SHEET}', header row")["cnt"]
+        present = sorted({r[cnt] for r in rows[1:] if r[cnt]})
+        raise InputError(path, "countries", f"countries present in the file ({present})", missing)
     return with_shares(tidy, SHARE_UNITS)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.sources.common import Extract, Meta, check_total, header_index, number, with_shares
+from emergence.sources.common import Extract, Meta, header_index, tidy_sector_sheet, with_shares
 from emergence.workbook import read_sheet, write_workbook
 
 META = Meta(
@@ -79,39 +79,9 @@ def extract(paths: list[Path], countries: list[str]) -> list[Extract]:
 
 def clean(path: Path, countries: list[str]) -> pd.DataFrame:
     """Tidy levels and shares for those of the wanted countries that the database covers."""
-    where = str(path)
-    rows = read_sheet(path, DATA_SHEET)
-    if not rows:
-        raise InputError(where, f"sheet '{DATA_SHEET}'", "a header row and data rows", "an empty sheet")
-    col = header_index(rows[0], [*ID_COLUMNS, *LEAVES, TOTAL], where, f"sheet '{DATA_SHEET}', header row")
-    records, seen = [], set()
-    for number_in_sheet, row in enumerate(rows[1:], start=2):
-        code = TO_ISO3.get(row[col["Country"]], row[col["Country"]])
-        if code not in countries:
-            continue
-        loc = f"sheet '{DATA_SHEET}', row {number_in_sheet}"
-        var = row[col["Variable"]]
-        if var not in VARIABLES:
-            raise InputError(where, f"{loc}, column 'Variable'", f"one of {list(VARIABLES)}", var)
-        year = number(row[col["Year"]], where, f"{loc}, column 'Year'")
-        if year != year or year % 1:
-            raise InputError(where, f"{loc}, column 'Year'", "a whole year", row[col["Year"]])
-        key = (code, var, int(year))
-        if key in seen:
-            raise InputError(where, loc, "one row per country, variable and year", f"a second row for {key}")
-        seen.add(key)
-        values = {
-            leaf: number(row[col[name]], where, f"{loc}, column '{name.strip()}'", BLANKS)
-            for name, leaf in LEAVES.items()
-        }
-        total = number(row[col[TOTAL]], where, f"{loc}, column '{TOTAL}'", BLANKS)
-        check_total(list(values.values()), total, where, f"{loc} ({code} {var} {int(year)})")
-        variable, unit = VARIABLES[var]
-        for sector, value in [*values.items(), ("total", total)]:
-            if value == value:
-                records.append((code, sector, variable, int(year), value, unit, "ggdc10"))
-    tidy = pd.DataFrame.from_records(
-        records, columns=["country", "sector", "variable", "year", "value", "unit", "source"]
+    ids = ("Country", "Variable", "Year")
+    tidy = tidy_sector_sheet(
+        path, DATA_SHEET, ids, LEAVES, TOTAL, VARIABLES, countries, "ggdc10", to_iso3=TO_ISO3, blanks=BLANKS
     )
     return with_shares(_complete_years(tidy), SHARE_UNITS)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.sources.common import Extract, Meta, check_total, header_index, number, with_shares
+from emergence.sources.common import TIDY, Extract, Meta, check_total, header_index, number, with_shares
 from emergence.workbook import modified_date, read_sheet, write_workbook
 
 META = Meta(
@@ -197,9 +197,7 @@ def _clean_table(table: str, path: Path, countries: list[str]) -> pd.DataFrame:
                 sector, variable = ("total", f"gdp_{suffix}") if item == "gdp" else (item, f"va_{suffix}")
                 if amount == amount:
                     records.append((iso, sector, variable, year, amount, unit, "un_ama"))
-    return pd.DataFrame.from_records(
-        records, columns=["country", "sector", "variable", "year", "value", "unit", "source"]
-    )
+    return pd.DataFrame.from_records(records, columns=TIDY)
 
 
 CONCORDANCE_LEAVES = (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.sources.common import Extract, Meta, number
+from emergence.sources.common import TIDY, Extract, Meta, number
 
 META = Meta(
     publisher="World Bank (republished by Gapminder as the DDF package open-numbers/world_development_indicators)",
@@ -114,6 +114,4 @@ def clean(path: Path, countries: list[str]) -> pd.DataFrame:
             if value == value:
                 sector, variable, unit = INDICATORS[indicator]
                 records.append((iso, sector, variable, int(year), value, unit, "wdi"))
-    return pd.DataFrame.from_records(
-        records, columns=["country", "sector", "variable", "year", "value", "unit", "source"]
-    )
+    return pd.DataFrame.from_records(records, columns=TIDY)
