@@ -25,9 +25,10 @@ def _wdi_employment_shares(df: pd.DataFrame, where: str) -> None:
     sums = emp.groupby(["country", "year"])["value"].sum()[counts == 3]
     bad = sums[(sums - 100).abs() > WDI_SHARE_TOLERANCE]
     if len(bad):
+        country, year = bad.index[0]
         raise InputError(
             where,
-            f"emp_share of {bad.index[0]}",
+            f"emp_share of {country} {year}",
             "agriculture, industry and services summing to 100",
             float(bad.iloc[0]),
         )

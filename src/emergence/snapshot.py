@@ -38,11 +38,13 @@ def snapshot(
     groups: dict[str, list[Extract]] = defaultdict(list)
     for extract in extracts:
         groups[release or extract.release or module.release_of(paths[0])].append(extract)
-    written = []
-    for rel, items in sorted(groups.items()):
-        entry = _entry(name, module.META, rel, items, countries, accessed, url)
-        written.append(_write_release(Path(raw_root) / name / rel, items, entry))
-    return written
+    releases = [
+        (Path(raw_root) / name / rel, items, _entry(name, module.META, rel, items, countries, accessed, url))
+        for rel, items in sorted(groups.items())
+    ]
+    for folder, _, entry in releases:
+        _taken(folder, entry)  # refuse before writing anything: a snapshot is taken whole or not at all
+    return [_write_release(folder, items, entry) for folder, items, entry in releases]
 
 
 def _entry(name, meta, release, items, countries, accessed, url) -> dict:
@@ -72,17 +74,25 @@ def _entry(name, meta, release, items, countries, accessed, url) -> dict:
     }
 
 
+def _taken(folder: Path, entry: dict) -> bool:
+    """Whether this very extract is in `folder` already; a different one there is refused."""
+    if not folder.exists():
+        return False
+    target = folder / manifest.MANIFEST
+    if target.exists():
+        old = {f["name"]: f["sha256"] for f in manifest.load(target)["files"]}
+        new = {f["name"]: f["sha256"] for f in entry["files"]}
+        if old == new and all((folder / n).exists() and sha256_file(folder / n) == s for n, s in old.items()):
+            return True
+    raise InputError(
+        folder, "release folder", "a release not taken before (releases are never overwritten)", "it exists"
+    )
+
+
 def _write_release(folder: Path, items: list[Extract], entry: dict) -> Path:
     target = folder / manifest.MANIFEST
-    if folder.exists():
-        if target.exists():
-            old = {f["name"]: f["sha256"] for f in manifest.load(target)["files"]}
-            new = {f["name"]: f["sha256"] for f in entry["files"]}
-            if old == new and all((folder / n).exists() and sha256_file(folder / n) == s for n, s in old.items()):
-                return target
-        raise InputError(
-            folder, "release folder", "a release not taken before (releases are never overwritten)", "it exists"
-        )
+    if _taken(folder, entry):
+        return target
     tmp = folder.with_name(f".{folder.name}.tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)

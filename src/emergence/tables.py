@@ -133,7 +133,7 @@ def _check_shares(df: pd.DataFrame, schema: TableSchema, where: str) -> None:
     sums = rows.groupby(groups, sort=True)["value"].sum()
     bad = sums[(sums - 100.0).abs() > SHARE_TOLERANCE * 100]
     if len(bad):
-        label = dict(zip(groups, bad.index[0], strict=True))
+        label = {k: v.item() if isinstance(v, np.generic) else v for k, v in zip(groups, bad.index[0], strict=True)}
         raise InputError(where, f"shares of {label}", "sector shares summing to 100", round(float(bad.iloc[0]), 6))
 
 
