@@ -10,6 +10,8 @@ include: "workflow/rules/ingest.smk"
 include: "workflow/rules/clean.smk"
 include: "workflow/rules/structure.smk"
 include: "workflow/rules/claims.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
@@ -18,3 +20,4 @@ rule all:
         CLEAN_TARGETS,
         STRUCTURE_TARGETS,
         CLAIMS_TARGETS,
+        REPORT_TARGETS,

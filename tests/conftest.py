@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 CONFIG = ROOT / "config" / "config.yaml"
 UPSTREAM = ROOT.parent / "shared" / "data"  # the published files the snapshots were cut from (see README)
-WORKFLOW_PARTS = ("Snakefile", "workflow", "config", "src")  # src: rules list the package files as inputs
+WORKFLOW_PARTS = ("Snakefile", "workflow", "config", "src", "notebooks")  # src: rules list the package files as inputs
 BIN = Path(sys.executable).parent
 CLEAN_SCHEMAS = {
     **SCHEMAS,

@@ -95,15 +95,18 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
     years = list(range(2000, 2011))
     rows = []
     for i, year in enumerate(years):
-        rows.append(("MAR", "total", "va_constant", year, 1000 * 1.05 ** i))
+        rows.append(("MAR", "total", "va_constant", year, 1000 * 1.05**i))
         rows.append(("MAR", "manufacturing", "emp", year, 1300.0 - 10 * i))
         rows.append(("MAR", "business", "emp", year, 100.0 + 4 * i))
         for sector, value in (("agriculture", 44.0), ("trade", 36.0), ("manufacturing", 12.0), ("mining", 8.0)):
             rows.append(("MAR", sector, "emp_share", year, value))
     etd = pd.DataFrame(rows, columns=["country", "sector", "variable", "year", "value"]).assign(unit="u", source="etd")
     companies = pd.DataFrame(
-        [(f"c{i}", size, n) for i, (sme, large) in enumerate([(30, 20), (43, 4), (10, 10)], start=1)
-         for size, n in (("sme", sme), ("large", large), ("total", sme + large))],
+        [
+            (f"c{i}", size, n)
+            for i, (sme, large) in enumerate([(30, 20), (43, 4), (10, 10)], start=1)
+            for size, n in (("sme", sme), ("large", large), ("total", sme + large))
+        ],
         columns=["cluster_id", "size", "companies"],
     )
     return {"etd": etd, "cluster_companies": companies}
@@ -111,34 +114,105 @@ def synthetic_tables() -> dict[str, pd.DataFrame]:
 
 SYNTHETIC = {
     "claims": [
-        {"id": "growth", "section": "2", "statement": "growth of 5% a year", "claimed": 5.0, "unit": "% a year",
-         "recipe": {"statistic": "value", "terms": [
-             {"series": {"table": "etd", "sector": "total", "variable": "va_constant"}, "reduce": "mean_growth",
-              "years": [2001, 2010]}]}},
-        {"id": "jobs", "section": "3", "statement": "over 50,000 jobs", "claimed": 50000, "qualifier": "more_than",
-         "unit": "jobs", "recipe": {"statistic": "value", "terms": [
-             {"series": {"table": "etd", "sector": ["manufacturing", "business"], "variable": "emp"},
-              "reduce": "change", "years": [2000, 2010], "scale": 1000}]}},
-        {"id": "rank", "section": "3", "statement": "second employer", "claimed": 2, "unit": "rank",
-         "recipe": {"statistic": "value", "terms": [
-             {"series": {"table": "etd", "sector": "manufacturing", "variable": "emp_share"}, "reduce": "rank",
-              "years": [2005]}]}},
-        {"id": "companies", "section": "5", "statement": "120 companies", "claimed": 120, "unit": "companies",
-         "recipe": {"statistic": "value", "terms": [{"paper": "cluster_companies", "size": "total", "reduce": "sum"}]}},
-        {"id": "mean", "section": "5", "statement": "40 per cluster", "claimed": 39, "unit": "companies",
-         "recipe": {"statistic": "ratio", "terms": [{"claim": "companies"}, {"paper": "cluster_companies",
-                                                                            "reduce": "count"}]},
-         "also": [{"label": "from the table", "statistic": "value",
-                   "terms": [{"paper": "cluster_companies", "reduce": "average"}]}]},
-        {"id": "exports", "section": "2", "statement": "exports", "claimed": 119, "unit": "billion MAD",
-         "recomputable": False, "reason": "no series"},
+        {
+            "id": "growth",
+            "section": "2",
+            "statement": "growth of 5% a year",
+            "claimed": 5.0,
+            "unit": "% a year",
+            "recipe": {
+                "statistic": "value",
+                "terms": [
+                    {
+                        "series": {"table": "etd", "sector": "total", "variable": "va_constant"},
+                        "reduce": "mean_growth",
+                        "years": [2001, 2010],
+                    }
+                ],
+            },
+        },
+        {
+            "id": "jobs",
+            "section": "3",
+            "statement": "over 50,000 jobs",
+            "claimed": 50000,
+            "qualifier": "more_than",
+            "unit": "jobs",
+            "recipe": {
+                "statistic": "value",
+                "terms": [
+                    {
+                        "series": {"table": "etd", "sector": ["manufacturing", "business"], "variable": "emp"},
+                        "reduce": "change",
+                        "years": [2000, 2010],
+                        "scale": 1000,
+                    }
+                ],
+            },
+        },
+        {
+            "id": "rank",
+            "section": "3",
+            "statement": "second employer",
+            "claimed": 2,
+            "unit": "rank",
+            "recipe": {
+                "statistic": "value",
+                "terms": [
+                    {
+                        "series": {"table": "etd", "sector": "manufacturing", "variable": "emp_share"},
+                        "reduce": "rank",
+                        "years": [2005],
+                    }
+                ],
+            },
+        },
+        {
+            "id": "companies",
+            "section": "5",
+            "statement": "120 companies",
+            "claimed": 120,
+            "unit": "companies",
+            "recipe": {
+                "statistic": "value",
+                "terms": [{"paper": "cluster_companies", "size": "total", "reduce": "sum"}],
+            },
+        },
+        {
+            "id": "mean",
+            "section": "5",
+            "statement": "40 per cluster",
+            "claimed": 39,
+            "unit": "companies",
+            "recipe": {
+                "statistic": "ratio",
+                "terms": [{"claim": "companies"}, {"paper": "cluster_companies", "reduce": "count"}],
+            },
+            "also": [
+                {
+                    "label": "from the table",
+                    "statistic": "value",
+                    "terms": [{"paper": "cluster_companies", "reduce": "average"}],
+                }
+            ],
+        },
+        {
+            "id": "exports",
+            "section": "2",
+            "statement": "exports",
+            "claimed": 119,
+            "unit": "billion MAD",
+            "recomputable": False,
+            "reason": "no series",
+        },
     ]
 }
 
 
 # The repository's default allowances (config.yaml, key `claims`).
-TOL = L.Tolerance(reproduced_relative=0.02, reproduced_points=0.25, close_relative=0.10, close_points=1.0,
-                  paper_relative=0.005)
+TOL = L.Tolerance(
+    reproduced_relative=0.02, reproduced_points=0.25, close_relative=0.10, close_points=1.0, paper_relative=0.005
+)
 
 
 def synthetic_ledger(doc: dict | None = None) -> pd.DataFrame:
@@ -188,18 +262,28 @@ def mutated(change) -> dict:
         (lambda c: c[0].pop("unit"), "claims[0] (id 'growth'), field 'unit'"),
         (lambda c: c[1].update(claimed="many"), "claims[1] (id 'jobs'), field 'claimed'"),
         (lambda c: c[2].update(id="growth"), "claims[2], field 'id'"),
-        (lambda c: c[4]["recipe"]["terms"][0].update(claim="nowhere"), "claims[4] (id 'mean'), recipe, terms[0], "
-                                                                        "field 'claim'"),
-        (lambda c: c[0]["recipe"]["terms"][0].update(scale="1.0e9"), "claims[0] (id 'growth'), recipe, terms[0], "
-                                                                      "field 'scale'"),
-        (lambda c: c[0]["recipe"]["terms"][0].update(years=[2001]), "claims[0] (id 'growth'), recipe, terms[0], "
-                                                                     "field 'years'"),
-        (lambda c: c[0]["recipe"]["terms"][0]["series"].update(table="hcp"), "claims[0] (id 'growth'), recipe, "
-                                                                              "terms[0], series 'table'"),
+        (
+            lambda c: c[4]["recipe"]["terms"][0].update(claim="nowhere"),
+            "claims[4] (id 'mean'), recipe, terms[0], field 'claim'",
+        ),
+        (
+            lambda c: c[0]["recipe"]["terms"][0].update(scale="1.0e9"),
+            "claims[0] (id 'growth'), recipe, terms[0], field 'scale'",
+        ),
+        (
+            lambda c: c[0]["recipe"]["terms"][0].update(years=[2001]),
+            "claims[0] (id 'growth'), recipe, terms[0], field 'years'",
+        ),
+        (
+            lambda c: c[0]["recipe"]["terms"][0]["series"].update(table="hcp"),
+            "claims[0] (id 'growth'), recipe, terms[0], series 'table'",
+        ),
         (lambda c: c[5].pop("reason"), "claims[5] (id 'exports')"),
         (lambda c: c[0].update(qualifier="roughly"), "claims[0] (id 'growth'), field 'qualifier'"),
-        (lambda c: c[0].update(target={"plan": "p", "indicator": "i", "horizon_end": 2015}),
-         "claims[0] (id 'growth'), target"),
+        (
+            lambda c: c[0].update(target={"plan": "p", "indicator": "i", "horizon_end": 2015}),
+            "claims[0] (id 'growth'), target",
+        ),
     ],
 )
 def test_bad_claims_are_refused(change, location):

@@ -113,8 +113,9 @@ def test_printed_precision():
     assert not matches_printed(93, 94)
 
 
-TOL = Tolerance(reproduced_relative=0.02, reproduced_points=0.25, close_relative=0.10, close_points=1.0,
-                paper_relative=0.005)
+TOL = Tolerance(
+    reproduced_relative=0.02, reproduced_points=0.25, close_relative=0.10, close_points=1.0, paper_relative=0.005
+)
 
 
 @pytest.mark.parametrize(
@@ -144,8 +145,11 @@ def test_judge(claimed, recomputed, qualifier, unit, basis, status):
 
 
 def test_tolerance_from_config_params():
-    params = {"reproduced": {"relative": 0.05, "points": 0.5}, "close": {"relative": 0.2, "points": 2.0},
-              "paper_relative": 0.01}
+    params = {
+        "reproduced": {"relative": 0.05, "points": 0.5},
+        "close": {"relative": 0.2, "points": 2.0},
+        "paper_relative": 0.01,
+    }
     tol = Tolerance.from_params(params)
     assert judge(52.1, 52.5, "exact", "%", "data", tol) == "reproduced"
     assert judge(52.1, 52.5, "exact", "%", "data", TOL) == "close"

@@ -26,16 +26,29 @@ def paper():
 
 def companies_frame(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
     return pd.DataFrame(
-        [(c, size, n) for c, sme, large, total in rows
-         for size, n in (("sme", sme), ("large", large), ("total", total))],
+        [
+            (c, size, n)
+            for c, sme, large, total in rows
+            for size, n in (("sme", sme), ("large", large), ("total", total))
+        ],
         columns=["cluster_id", "size", "companies"],
     )
 
 
 def clusters_frame(rows: list[dict]) -> pd.DataFrame:
-    base = {"members_total": None, "companies": None, "smes": None, "large_companies": None,
-            "research_training": None, "approximate_counts": None, "name": "n", "sector_group": "other",
-            "sector": "s", "region": "r", "year": 2010}
+    base = {
+        "members_total": None,
+        "companies": None,
+        "smes": None,
+        "large_companies": None,
+        "research_training": None,
+        "approximate_counts": None,
+        "name": "n",
+        "sector_group": "other",
+        "sector": "s",
+        "region": "r",
+        "year": 2010,
+    }
     return pd.DataFrame([{**base, **row} for row in rows])
 
 
@@ -49,13 +62,15 @@ def test_table3_row_totals():
 
 
 def test_table2_member_counts():
-    clusters = clusters_frame([
-        {"cluster_id": "full", "members_total": 35, "smes": 6, "large_companies": 6, "research_training": 7},
-        {"cluster_id": "partial", "members_total": 40, "smes": 32},
-        {"cluster_id": "over", "members_total": 10, "smes": 8, "large_companies": 4},
-        {"cluster_id": "firms", "members_total": 32, "companies": 24},
-        {"cluster_id": "none", "companies": 105},
-    ])
+    clusters = clusters_frame(
+        [
+            {"cluster_id": "full", "members_total": 35, "smes": 6, "large_companies": 6, "research_training": 7},
+            {"cluster_id": "partial", "members_total": 40, "smes": 32},
+            {"cluster_id": "over", "members_total": 10, "smes": 8, "large_companies": 4},
+            {"cluster_id": "firms", "members_total": 32, "companies": 24},
+            {"cluster_id": "none", "companies": 105},
+        ]
+    )
     checks = pd.DataFrame(table2_checks(clusters)).set_index(["check_id", "subject"])["status"]
     assert checks[("table2_member_parts", "full")] == "incomplete"
     assert checks[("table2_member_parts", "partial")] == "consistent"
@@ -68,13 +83,22 @@ def test_checks_of_the_paper_sums(paper):
     claims = [{"id": f"s{i}", "claimed": v} for i, v in enumerate((20.2, 27.7, 52.1, 16.1, 27.5, 50.0))]
     ctx = Context(tables=paper, claimed={c["id"]: c["claimed"] for c in claims})
     checks = [
-        {"id": "y1998", "description": "sum", "expected": 100,
-         "recipe": {"statistic": "sum", "terms": [{"claim": "s0"}, {"claim": "s1"}, {"claim": "s2"}]}},
-        {"id": "y2008", "description": "sum", "expected": 100,
-         "recipe": {"statistic": "sum", "terms": [{"claim": "s3"}, {"claim": "s4"}, {"claim": "s5"}]}},
+        {
+            "id": "y1998",
+            "description": "sum",
+            "expected": 100,
+            "recipe": {"statistic": "sum", "terms": [{"claim": "s0"}, {"claim": "s1"}, {"claim": "s2"}]},
+        },
+        {
+            "id": "y2008",
+            "description": "sum",
+            "expected": 100,
+            "recipe": {"statistic": "sum", "terms": [{"claim": "s3"}, {"claim": "s4"}, {"claim": "s5"}]},
+        },
     ]
-    tol = Tolerance(reproduced_relative=0.02, reproduced_points=0.25, close_relative=0.10, close_points=1.0,
-                    paper_relative=0.005)
+    tol = Tolerance(
+        reproduced_relative=0.02, reproduced_points=0.25, close_relative=0.10, close_points=1.0, paper_relative=0.005
+    )
     table = consistency_table(checks, ctx, tol, "claims.yaml").set_index(["check_id", "subject"])
     assert table.loc[("y1998", "paper"), "status"] == "consistent"
     assert table.loc[("y2008", "paper"), "status"] == "inconsistent"
@@ -88,29 +112,73 @@ def test_checks_of_the_paper_sums(paper):
 
 def target_claims() -> list[dict]:
     def target(claim_id, claimed, horizon, years, **extra):
-        outcome = {"statistic": "value", "terms": [
-            {"series": {"table": "etd", "sector": "manufacturing", "variable": "emp"}, "reduce": "change",
-             "years": years, "scale": 1000}]}
-        return {"id": claim_id, "section": "3", "statement": "jobs", "claimed": claimed, "unit": "jobs",
-                "recomputable": False, "reason": "a target",
-                "target": {"plan": "Plan", "indicator": "jobs", "horizon_end": horizon, "outcome": outcome,
-                           "outcome_unit": "persons", **extra}}
+        outcome = {
+            "statistic": "value",
+            "terms": [
+                {
+                    "series": {"table": "etd", "sector": "manufacturing", "variable": "emp"},
+                    "reduce": "change",
+                    "years": years,
+                    "scale": 1000,
+                }
+            ],
+        }
+        return {
+            "id": claim_id,
+            "section": "3",
+            "statement": "jobs",
+            "claimed": claimed,
+            "unit": "jobs",
+            "recomputable": False,
+            "reason": "a target",
+            "target": {
+                "plan": "Plan",
+                "indicator": "jobs",
+                "horizon_end": horizon,
+                "outcome": outcome,
+                "outcome_unit": "persons",
+                **extra,
+            },
+        }
 
     return [
         target("met", 40000, 2010, [2000, 2010]),
         target("missed", 60000, 2010, [2000, 2010]),
         target("running", 60000, 2015, [2000, 2010]),
-        {"id": "vague", "section": "3", "statement": "exports", "claimed": 95, "unit": "billion MAD",
-         "recomputable": False, "reason": "a target",
-         "target": {"plan": "Plan", "indicator": "exports", "horizon_end": 2015, "not_measurable": "no series"}},
-        {"id": "no_target", "section": "3", "statement": "x", "claimed": 1, "unit": "u", "recomputable": False,
-         "reason": "r"},
+        {
+            "id": "vague",
+            "section": "3",
+            "statement": "exports",
+            "claimed": 95,
+            "unit": "billion MAD",
+            "recomputable": False,
+            "reason": "a target",
+            "target": {"plan": "Plan", "indicator": "exports", "horizon_end": 2015, "not_measurable": "no series"},
+        },
+        {
+            "id": "no_target",
+            "section": "3",
+            "statement": "x",
+            "claimed": 1,
+            "unit": "u",
+            "recomputable": False,
+            "reason": "r",
+        },
     ]
 
 
 def test_targets_against_outcomes():
-    etd = pd.DataFrame({"country": "MAR", "sector": "manufacturing", "variable": "emp", "year": range(2000, 2011),
-                        "value": [1000.0 + 5 * i for i in range(11)], "unit": "thousand", "source": "etd"})
+    etd = pd.DataFrame(
+        {
+            "country": "MAR",
+            "sector": "manufacturing",
+            "variable": "emp",
+            "year": range(2000, 2011),
+            "value": [1000.0 + 5 * i for i in range(11)],
+            "unit": "thousand",
+            "source": "etd",
+        }
+    )
     claims = check_claims({"claims": target_claims()}, "targets.yaml")
     table = targets_table(claims, context(claims, {"etd": etd}), "targets.yaml").set_index("target_id")
     assert list(table.index) == ["met", "missed", "running", "vague"]
@@ -142,12 +210,14 @@ def test_by_year_fills_gaps_and_accumulates():
 
 
 def test_by_region_shares_and_sector_groups():
-    clusters = clusters_frame([
-        {"cluster_id": "a", "region": "Casablanca-Settat", "sector_group": "textile", "year": 2014},
-        {"cluster_id": "b", "region": "Casablanca-Settat", "sector_group": "other", "year": 2011},
-        {"cluster_id": "c", "region": "Souss-Massa", "sector_group": "agro_food", "year": 2012},
-        {"cluster_id": "d", "region": "Casablanca-Settat", "sector_group": "textile", "year": 2016},
-    ])
+    clusters = clusters_frame(
+        [
+            {"cluster_id": "a", "region": "Casablanca-Settat", "sector_group": "textile", "year": 2014},
+            {"cluster_id": "b", "region": "Casablanca-Settat", "sector_group": "other", "year": 2011},
+            {"cluster_id": "c", "region": "Souss-Massa", "sector_group": "agro_food", "year": 2012},
+            {"cluster_id": "d", "region": "Casablanca-Settat", "sector_group": "textile", "year": 2016},
+        ]
+    )
     table = by_region(clusters).set_index("region")
     assert table.loc["Casablanca-Settat", "clusters"] == 3 and table.loc["Casablanca-Settat", "share"] == 75
     assert table.loc["Casablanca-Settat", "sector_groups"] == "other;textile"
@@ -155,11 +225,13 @@ def test_by_region_shares_and_sector_groups():
 
 
 def test_members_keep_only_stated_counts_with_their_approximation():
-    clusters = clusters_frame([
-        {"cluster_id": "a", "members_total": 12, "approximate_counts": "members_total"},
-        {"cluster_id": "b", "members_total": 40, "smes": 32},
-        {"cluster_id": "c"},
-    ])
+    clusters = clusters_frame(
+        [
+            {"cluster_id": "a", "members_total": 12, "approximate_counts": "members_total"},
+            {"cluster_id": "b", "members_total": 40, "smes": 32},
+            {"cluster_id": "c"},
+        ]
+    )
     table = members(clusters).set_index(["cluster_id", "measure"])
     assert sorted(table.index) == [("a", "members_total"), ("b", "members_total"), ("b", "smes")]
     assert bool(table.loc[("a", "members_total"), "approximate"])

@@ -41,7 +41,11 @@ def test_table3_values_are_the_printed_ones(docs):
 def test_table2_counts_and_approximations(docs):
     clusters = table2_frame(docs[0], "t2").set_index("cluster_id")
     assert clusters.loc["cise", ["members_total", "smes", "large_companies", "research_training"]].tolist() == [
-        35, 6, 6, 7]
+        35,
+        6,
+        6,
+        7,
+    ]
     assert clusters.loc["c2tm", "approximate_counts"] == "members_total"
     assert clusters["approximate_counts"].isna().sum() == 11
     assert clusters.loc["ce3m", "month"] == 12 and clusters["month"].isna().sum() == 11

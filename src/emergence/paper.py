@@ -35,8 +35,12 @@ _TABLE2_FIELDS = {
     "location": ("str", False),
     "region": ("str", False),
 }
-_TABLE3_FIELDS = {"id": ("str", False), "smes": ("int", False), "large_companies": ("int", False),
-                  "total_companies": ("int", False)}
+_TABLE3_FIELDS = {
+    "id": ("str", False),
+    "smes": ("int", False),
+    "large_companies": ("int", False),
+    "total_companies": ("int", False),
+}
 _TABLE3_SIZES = {"smes": "sme", "large_companies": "large", "total_companies": "total"}
 
 _COUNT = {"kind": "int", "nullable": True, "min": 0}
@@ -130,11 +134,13 @@ def table2_frame(doc: object, where: str) -> pd.DataFrame:
         label = f"clusters[{index}] (id {record['id']!r})"
         odd = [name for name in record["approximate_counts"] if name not in COUNT_FIELDS or record[name] is None]
         if odd:
-            raise InputError(where, f"{label}, field 'approximate_counts'", f"stated counts among {COUNT_FIELDS}",
-                             odd[0])
+            raise InputError(
+                where, f"{label}, field 'approximate_counts'", f"stated counts among {COUNT_FIELDS}", odd[0]
+            )
         if record["sector_group"] not in SECTOR_GROUPS:
-            raise InputError(where, f"{label}, field 'sector_group'", f"one of {list(SECTOR_GROUPS)}",
-                             record["sector_group"])
+            raise InputError(
+                where, f"{label}, field 'sector_group'", f"one of {list(SECTOR_GROUPS)}", record["sector_group"]
+            )
     rows = [
         {
             "cluster_id": r["id"],
@@ -154,8 +160,13 @@ def table3_frame(doc: object, where: str) -> pd.DataFrame:
     records = [_check_record(r, i, _TABLE3_FIELDS, where) for i, r in enumerate(records)]
     _unique_ids(records, where)
     rows = [
-        {"cluster_id": r["id"], "size": size, "companies": r[field], "section": source["section"],
-         "table": source["table"]}
+        {
+            "cluster_id": r["id"],
+            "size": size,
+            "companies": r[field],
+            "section": source["section"],
+            "table": source["table"],
+        }
         for r in records
         for field, size in _TABLE3_SIZES.items()
     ]

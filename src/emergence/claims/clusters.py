@@ -10,38 +10,66 @@ from emergence.tables import Column, TableSchema
 
 BY_YEAR_SCHEMA = TableSchema(
     name="clusters_by_year",
-    columns=(Column("year", "int", min=1900, max=2100), Column("clusters", "int", min=0),
-             Column("cumulative", "int", min=0)),
+    columns=(
+        Column("year", "int", min=1900, max=2100),
+        Column("clusters", "int", min=0),
+        Column("cumulative", "int", min=0),
+    ),
     key=("year",),
     contiguous_years=(),
 )
 BY_SECTOR_SCHEMA = TableSchema(
     name="clusters_by_sector",
-    columns=(Column("sector_group", "str"), Column("sector", "str"), Column("clusters", "int", min=1),
-             Column("first_year", "int", min=1900, max=2100), Column("last_year", "int", min=1900, max=2100)),
+    columns=(
+        Column("sector_group", "str"),
+        Column("sector", "str"),
+        Column("clusters", "int", min=1),
+        Column("first_year", "int", min=1900, max=2100),
+        Column("last_year", "int", min=1900, max=2100),
+    ),
     key=("sector_group", "sector"),
 )
 BY_REGION_SCHEMA = TableSchema(
     name="clusters_by_region",
-    columns=(Column("region", "str"), Column("clusters", "int", min=1), Column("share", "float", min=0, max=100),
-             Column("sector_groups", "str"), Column("first_year", "int", min=1900, max=2100)),
+    columns=(
+        Column("region", "str"),
+        Column("clusters", "int", min=1),
+        Column("share", "float", min=0, max=100),
+        Column("sector_groups", "str"),
+        Column("first_year", "int", min=1900, max=2100),
+    ),
     key=("region",),
 )
 MEMBERS_SCHEMA = TableSchema(
     name="cluster_members",
-    columns=(Column("cluster_id", "str"), Column("name", "str"), Column("measure", "str", allowed=COUNT_FIELDS),
-             Column("value", "int", min=0), Column("approximate", "bool")),
+    columns=(
+        Column("cluster_id", "str"),
+        Column("name", "str"),
+        Column("measure", "str", allowed=COUNT_FIELDS),
+        Column("value", "int", min=0),
+        Column("approximate", "bool"),
+    ),
     key=("cluster_id", "measure"),
 )
 STRUCTURE_SCHEMA = TableSchema(
     name="cluster_company_structure",
-    columns=(Column("cluster_id", "str"), Column("smes", "int", min=0), Column("large_companies", "int", min=0),
-             Column("total_companies", "int", min=0), Column("sme_share", "float", min=0, max=100),
-             Column("share_of_companies", "float", min=0, max=100)),
+    columns=(
+        Column("cluster_id", "str"),
+        Column("smes", "int", min=0),
+        Column("large_companies", "int", min=0),
+        Column("total_companies", "int", min=0),
+        Column("sme_share", "float", min=0, max=100),
+        Column("share_of_companies", "float", min=0, max=100),
+    ),
     key=("cluster_id",),
 )
-CLUSTER_SCHEMAS = {"by_year": BY_YEAR_SCHEMA, "by_sector": BY_SECTOR_SCHEMA, "by_region": BY_REGION_SCHEMA,
-                   "members": MEMBERS_SCHEMA, "structure": STRUCTURE_SCHEMA}
+CLUSTER_SCHEMAS = {
+    "by_year": BY_YEAR_SCHEMA,
+    "by_sector": BY_SECTOR_SCHEMA,
+    "by_region": BY_REGION_SCHEMA,
+    "members": MEMBERS_SCHEMA,
+    "structure": STRUCTURE_SCHEMA,
+}
 ALL_CLUSTERS = "all"
 
 
@@ -70,8 +98,12 @@ def by_region(clusters: pd.DataFrame) -> pd.DataFrame:
 
 def members(clusters: pd.DataFrame) -> pd.DataFrame:
     """Member counts where the paper states them: one row per cluster and kind of count."""
-    long = clusters.melt(id_vars=["cluster_id", "name", "approximate_counts"], value_vars=list(COUNT_FIELDS),
-                         var_name="measure", value_name="value").dropna(subset=["value"])
+    long = clusters.melt(
+        id_vars=["cluster_id", "name", "approximate_counts"],
+        value_vars=list(COUNT_FIELDS),
+        var_name="measure",
+        value_name="value",
+    ).dropna(subset=["value"])
     flagged = long["approximate_counts"].fillna("").str.split(";")
     long["approximate"] = [m in f for m, f in zip(long["measure"], flagged, strict=True)]
     return long.drop(columns="approximate_counts")
@@ -93,6 +125,11 @@ def company_structure(companies: pd.DataFrame) -> pd.DataFrame:
 
 def cluster_tables(clusters: pd.DataFrame, companies: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """All cluster tables, keyed like CLUSTER_SCHEMAS and validated against them."""
-    tables = {"by_year": by_year(clusters), "by_sector": by_sector(clusters), "by_region": by_region(clusters),
-              "members": members(clusters), "structure": company_structure(companies)}
+    tables = {
+        "by_year": by_year(clusters),
+        "by_sector": by_sector(clusters),
+        "by_region": by_region(clusters),
+        "members": members(clusters),
+        "structure": company_structure(companies),
+    }
     return {name: CLUSTER_SCHEMAS[name].validate(df, f"cluster table {name}") for name, df in tables.items()}

@@ -28,10 +28,14 @@ def table3_checks(companies: pd.DataFrame) -> list[dict]:
     """Each cluster's SMEs plus large companies against the printed total."""
     wide = companies.pivot(index="cluster_id", columns="size", values="companies")
     return [
-        {"check_id": "table3_row_total", "subject": cluster,
-         "description": "SMEs plus large companies equal the printed total",
-         "expected": float(row["total"]), "found": float(row["sme"] + row["large"]),
-         "status": "consistent" if row["sme"] + row["large"] == row["total"] else "inconsistent"}
+        {
+            "check_id": "table3_row_total",
+            "subject": cluster,
+            "description": "SMEs plus large companies equal the printed total",
+            "expected": float(row["total"]),
+            "found": float(row["sme"] + row["large"]),
+            "status": "consistent" if row["sme"] + row["large"] == row["total"] else "inconsistent",
+        }
         for cluster, row in wide.iterrows()
     ]
 
@@ -61,8 +65,16 @@ def table2_checks(clusters: pd.DataFrame) -> list[dict]:
                 status = "incomplete"
             else:
                 status = "consistent"
-            rows.append({"check_id": check_id, "subject": cluster["cluster_id"], "description": description,
-                         "expected": float(total), "found": float(found), "status": status})
+            rows.append(
+                {
+                    "check_id": check_id,
+                    "subject": cluster["cluster_id"],
+                    "description": description,
+                    "expected": float(total),
+                    "found": float(found),
+                    "status": status,
+                }
+            )
     return rows
 
 
@@ -77,13 +89,24 @@ def claim_checks(checks: list, ctx: Context, tol: Tolerance, where: str) -> list
         found, _, _ = evaluate_recipe(check["recipe"], ctx, where)
         expected = float(check["expected"])
         agrees = matches_printed(expected, found) or abs(found - expected) <= tol.paper_relative * abs(expected)
-        rows.append({"check_id": check["id"], "subject": "paper", "description": check["description"],
-                     "expected": expected, "found": found, "status": "consistent" if agrees else "inconsistent"})
+        rows.append(
+            {
+                "check_id": check["id"],
+                "subject": "paper",
+                "description": check["description"],
+                "expected": expected,
+                "found": found,
+                "status": "consistent" if agrees else "inconsistent",
+            }
+        )
     return rows
 
 
 def consistency_table(checks: list, ctx: Context, tol: Tolerance, where: str) -> pd.DataFrame:
     """All internal checks: Table 3 rows, Table 2 member counts and the file's own checks."""
-    rows = [*table3_checks(ctx.tables["cluster_companies"]), *table2_checks(ctx.tables["clusters"]),
-            *claim_checks(checks, ctx, tol, where)]
+    rows = [
+        *table3_checks(ctx.tables["cluster_companies"]),
+        *table2_checks(ctx.tables["clusters"]),
+        *claim_checks(checks, ctx, tol, where),
+    ]
     return CONSISTENCY_SCHEMA.validate(pd.DataFrame(rows, columns=CONSISTENCY_SCHEMA.column_names), where)

@@ -30,24 +30,104 @@ DEFAULT_COUNTRY = "MAR"
 # Sectors and variables of each processed table, as the clean stage's data contract defines them.
 _SHARES = ("va_current_share", "va_constant_share", "emp_share")
 SERIES_CONTRACT = {
-    "etd": ({"agriculture", "mining", "manufacturing", "utilities", "construction", "trade", "transport", "business",
-             "finance", "real_estate", "government", "other_services", "total"},
-            {"va_current", "va_constant", "emp", *_SHARES}),
-    "ggdc10": ({"agriculture", "mining", "manufacturing", "utilities", "construction", "trade", "transport",
-                "finance_business", "government", "community", "total"},
-               {"va_current", "va_constant", "emp", *_SHARES}),
-    "un_ama": ({"agriculture", "mining_utilities", "manufacturing", "construction", "trade", "transport",
-                "other_activities", "total"},
-               {"va_current_usd", "va_current_lcu", "va_constant_usd", "va_current_usd_share", "va_current_lcu_share",
-                "va_constant_usd_share", "gdp_current_usd", "gdp_current_lcu", "gdp_constant_usd"}),
-    "wdi": ({"agriculture", "industry", "manufacturing", "services", "total"},
-            {"va_share_gdp", "va_growth_real", "gdp_growth_real", "emp_share", "rd_expenditure",
-             "patent_applications_resident", "patent_applications_nonresident", "hightech_exports_share",
-             "manufactures_exports_share", "fdi_inflows"}),
-    "sector_groups": ({"primary", "secondary", "tertiary", "agriculture", "mining_utilities", "manufacturing",
-                       "construction", "trade", "services", "total"},
-                      {"va_current", "va_constant", "emp", *_SHARES, "va_current_usd", "va_current_lcu",
-                       "va_constant_usd", "va_current_usd_share", "va_current_lcu_share", "va_constant_usd_share"}),
+    "etd": (
+        {
+            "agriculture",
+            "mining",
+            "manufacturing",
+            "utilities",
+            "construction",
+            "trade",
+            "transport",
+            "business",
+            "finance",
+            "real_estate",
+            "government",
+            "other_services",
+            "total",
+        },
+        {"va_current", "va_constant", "emp", *_SHARES},
+    ),
+    "ggdc10": (
+        {
+            "agriculture",
+            "mining",
+            "manufacturing",
+            "utilities",
+            "construction",
+            "trade",
+            "transport",
+            "finance_business",
+            "government",
+            "community",
+            "total",
+        },
+        {"va_current", "va_constant", "emp", *_SHARES},
+    ),
+    "un_ama": (
+        {
+            "agriculture",
+            "mining_utilities",
+            "manufacturing",
+            "construction",
+            "trade",
+            "transport",
+            "other_activities",
+            "total",
+        },
+        {
+            "va_current_usd",
+            "va_current_lcu",
+            "va_constant_usd",
+            "va_current_usd_share",
+            "va_current_lcu_share",
+            "va_constant_usd_share",
+            "gdp_current_usd",
+            "gdp_current_lcu",
+            "gdp_constant_usd",
+        },
+    ),
+    "wdi": (
+        {"agriculture", "industry", "manufacturing", "services", "total"},
+        {
+            "va_share_gdp",
+            "va_growth_real",
+            "gdp_growth_real",
+            "emp_share",
+            "rd_expenditure",
+            "patent_applications_resident",
+            "patent_applications_nonresident",
+            "hightech_exports_share",
+            "manufactures_exports_share",
+            "fdi_inflows",
+        },
+    ),
+    "sector_groups": (
+        {
+            "primary",
+            "secondary",
+            "tertiary",
+            "agriculture",
+            "mining_utilities",
+            "manufacturing",
+            "construction",
+            "trade",
+            "services",
+            "total",
+        },
+        {
+            "va_current",
+            "va_constant",
+            "emp",
+            *_SHARES,
+            "va_current_usd",
+            "va_current_lcu",
+            "va_constant_usd",
+            "va_current_usd_share",
+            "va_current_lcu_share",
+            "va_constant_usd_share",
+        },
+    ),
 }
 
 LEDGER_SCHEMA = TableSchema(
@@ -73,8 +153,11 @@ LEDGER_SCHEMA = TableSchema(
 )
 SUMMARY_SCHEMA = TableSchema(
     name="claims_summary",
-    columns=(Column("status", "str", allowed=STATUSES), Column("basis", "str", allowed=("data", "paper", "none")),
-             Column("claims", "int", min=0)),
+    columns=(
+        Column("status", "str", allowed=STATUSES),
+        Column("basis", "str", allowed=("data", "paper", "none")),
+        Column("claims", "int", min=0),
+    ),
     key=("status", "basis"),
 )
 
@@ -148,8 +231,22 @@ def judge(claimed: float, recomputed: float | None, qualifier: str, unit: str, b
 
 # ---------------------------------------------------------------------------------------------- validation
 
-_CLAIM_FIELDS = {"id", "section", "statement", "claimed", "qualifier", "unit", "years", "attributed_to", "recipe",
-                 "also", "recomputable", "reason", "note", "target"}
+_CLAIM_FIELDS = {
+    "id",
+    "section",
+    "statement",
+    "claimed",
+    "qualifier",
+    "unit",
+    "years",
+    "attributed_to",
+    "recipe",
+    "also",
+    "recomputable",
+    "reason",
+    "note",
+    "target",
+}
 _REQUIRED = ("id", "section", "statement", "claimed", "unit")
 
 
@@ -231,16 +328,18 @@ def check_target(target: object, label: str, ids: set[str], where: str) -> dict:
         raise InputError(where, f"{label}, target", "a mapping", target)
     unknown = sorted(set(target) - _TARGET_FIELDS)
     if unknown:
-        raise InputError(where, f"{label}, target, field '{unknown[0]}'", f"only fields {sorted(_TARGET_FIELDS)}",
-                         unknown)
+        raise InputError(
+            where, f"{label}, target, field '{unknown[0]}'", f"only fields {sorted(_TARGET_FIELDS)}", unknown
+        )
     for name in ("plan", "indicator"):
         if not isinstance(target.get(name), str):
             raise InputError(where, f"{label}, target, field '{name}'", "a string", target.get(name))
     if not isinstance(target.get("horizon_end"), int):
         raise InputError(where, f"{label}, target, field 'horizon_end'", "a year", target.get("horizon_end"))
     if ("outcome" in target) == ("not_measurable" in target):
-        raise InputError(where, f"{label}, target", "either 'outcome' (with 'outcome_unit') or 'not_measurable'",
-                         sorted(target))
+        raise InputError(
+            where, f"{label}, target", "either 'outcome' (with 'outcome_unit') or 'not_measurable'", sorted(target)
+        )
     if "outcome" in target:
         if not isinstance(target.get("outcome_unit"), str):
             raise InputError(where, f"{label}, target, field 'outcome_unit'", "a string", target.get("outcome_unit"))
@@ -492,15 +591,23 @@ def build_ledger(claims: list[dict], tables: dict[str, pd.DataFrame], tol: Toler
 
 
 # The status/basis pairs that can occur; they are always listed, with zero when empty.
-_EXPECTED_CELLS = {("reproduced", "data"), ("reproduced", "paper"), ("close", "data"), ("differs", "data"),
-                   ("inconsistent", "paper"), ("not_recomputable", "none")}
+_EXPECTED_CELLS = {
+    ("reproduced", "data"),
+    ("reproduced", "paper"),
+    ("close", "data"),
+    ("differs", "data"),
+    ("inconsistent", "paper"),
+    ("not_recomputable", "none"),
+}
 
 
 def summarise(ledger: pd.DataFrame) -> pd.DataFrame:
     """Count of claims by status and basis, every status listed even when no claim has it."""
     counts = ledger.groupby(["status", "basis"]).size()
-    rows = [{"status": s, "basis": b, "claims": int(counts.get((s, b), 0))}
-            for s in STATUSES for b in ("data", "paper", "none")
-            if counts.get((s, b), 0) or (s, b) in _EXPECTED_CELLS]
+    rows = [
+        {"status": s, "basis": b, "claims": int(counts.get((s, b), 0))}
+        for s in STATUSES
+        for b in ("data", "paper", "none")
+        if counts.get((s, b), 0) or (s, b) in _EXPECTED_CELLS
+    ]
     return SUMMARY_SCHEMA.validate(pd.DataFrame(rows, columns=SUMMARY_SCHEMA.column_names), "claims summary")
-

@@ -72,8 +72,14 @@ def rank(cross_section: pd.Series, item: str, where: str = "series") -> float:
     return float((cross_section > cross_section[item]).sum() + 1)
 
 
-REDUCTIONS = {"level": level, "average": average, "total": total, "change": change, "mean_growth": mean_growth,
-              "cagr": cagr}
+REDUCTIONS = {
+    "level": level,
+    "average": average,
+    "total": total,
+    "change": change,
+    "mean_growth": mean_growth,
+    "cagr": cagr,
+}
 
 
 def count_below(values: pd.Series, threshold: float) -> float:

@@ -30,6 +30,8 @@ TARGETS_SCHEMA = TableSchema(
     ),
     key=("target_id",),
 )
+
+
 def measured_to(recipe: dict, claims: dict[str, dict], ctx: Context) -> int | None:
     """The last year an outcome recipe observes: series years, Table 2 creation years or a claim's year."""
     years = []
@@ -48,13 +50,26 @@ def measured_to(recipe: dict, claims: dict[str, dict], ctx: Context) -> int | No
 
 def target_row(claim: dict, claims: dict[str, dict], ctx: Context, where: str) -> dict:
     target = claim["target"]
-    row = {"target_id": claim["id"], "plan": target["plan"], "indicator": target["indicator"],
-           "target": float(claim["claimed"]), "unit": claim["unit"], "horizon_end": target["horizon_end"],
-           "outcome": None, "outcome_unit": None, "measured_to": None, "achieved_pct": None,
-           "status": "not_measurable", "basis": "none", "source_series": None, "note": target.get("note")}
+    row = {
+        "target_id": claim["id"],
+        "plan": target["plan"],
+        "indicator": target["indicator"],
+        "target": float(claim["claimed"]),
+        "unit": claim["unit"],
+        "horizon_end": target["horizon_end"],
+        "outcome": None,
+        "outcome_unit": None,
+        "measured_to": None,
+        "achieved_pct": None,
+        "status": "not_measurable",
+        "basis": "none",
+        "source_series": None,
+        "note": target.get("note"),
+    }
     if "not_measurable" in target:
-        row["note"] = "; ".join(filter(None, [f"not measurable from our sources: {target['not_measurable']}",
-                                              target.get("note")]))
+        row["note"] = "; ".join(
+            filter(None, [f"not measurable from our sources: {target['not_measurable']}", target.get("note")])
+        )
         return row
     outcome, basis, labels = evaluate_recipe(target["outcome"], ctx, f"{where}: claim {claim['id']}, target")
     last = measured_to(target["outcome"], claims, ctx)
@@ -64,9 +79,15 @@ def target_row(claim: dict, claims: dict[str, dict], ctx: Context, where: str) -
         status = "short_at_data_end"
     else:
         status = "not_met"
-    row.update(outcome=outcome, outcome_unit=target["outcome_unit"], measured_to=last, basis=basis,
-               achieved_pct=outcome / row["target"] * 100.0 if row["target"] else None, status=status,
-               source_series="; ".join(labels))
+    row.update(
+        outcome=outcome,
+        outcome_unit=target["outcome_unit"],
+        measured_to=last,
+        basis=basis,
+        achieved_pct=outcome / row["target"] * 100.0 if row["target"] else None,
+        status=status,
+        source_series="; ".join(labels),
+    )
     return row
 
 
@@ -75,4 +96,3 @@ def targets_table(claims: list[dict], ctx: Context, where: str) -> pd.DataFrame:
     by_id = {c["id"]: c for c in claims}
     rows = [target_row(claim, by_id, ctx, where) for claim in claims if "target" in claim]
     return TARGETS_SCHEMA.validate(pd.DataFrame(rows, columns=TARGETS_SCHEMA.column_names), where)
-

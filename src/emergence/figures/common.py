@@ -1,0 +1,182 @@
+"""What every figure shares: header and footer text, greyscale-safe series styles, event marks, byte-stable saving."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+
+from matplotlib import rcParams  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from emergence.errors import InputError  # noqa: E402
+from emergence.io import atomic_path  # noqa: E402
+
+HASH_SALT = "emergence"
+# Metadata that would change between two builds (dates) or between machines is fixed or dropped.
+SAVE_METADATA = {
+    "svg": {"Date": None, "Creator": None},
+    "png": {"Software": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+}
+# Second channel after colour, so series stay apart in greyscale and for colour-blind readers.
+HATCHES = ("", "///", "...", "\\\\\\", "xx", "--", "oo", "||")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
+HEADER_PT = (11.0, 8.5)  # title, units line
+FOOTER_PT = 7.0
+MARGIN_IN = 0.08
+PAD_IN = 0.06
+
+
+class ReportFigure(Figure):
+    """A figure framed by a header (title, units) and a footer (source, note), with the panels between.
+
+    Laid out once before saving (`finish`) with tight layout, which is plain arithmetic on text extents, rather
+    than constrained layout, whose solver may settle on different positions from one run to the next.
+    """
+
+    def __init__(self, figsize: tuple[float, float], head_in: float, foot_in: float):
+        super().__init__(figsize=figsize)
+        FigureCanvasAgg(self)
+        height = figsize[1]
+        self.body = (foot_in / height, 1.0 - head_in / height)  # bottom, top of the panels' band
+        self.bottom_legend = None
+
+    def finish(self) -> None:
+        """Place the panels between the header and the footer, above the legend if there is one."""
+        bottom, top = self.body
+        renderer = self.canvas.get_renderer()
+        if self.bottom_legend is not None:
+            bottom += self.bottom_legend.get_window_extent(renderer).height / self.bbox.height
+        self.tight_layout(rect=(0.0, bottom, 1.0, top), pad=PAD_IN * 72 / rcParams["font.size"])
+
+
+@dataclass(frozen=True)
+class FigureText:
+    """The words around a figure: a title, the units of its values, its sources and an optional note."""
+
+    title: str
+    units: str
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    color: str
+    hatch: str
+    marker: str
+    linestyle: object
+
+
+def series_styles(n: int) -> list[SeriesStyle]:
+    """n styles: the style file's colour cycle paired with hatches, markers and line styles (distinct up to 64)."""
+    colors = [c["color"] for c in rcParams["axes.prop_cycle"]]
+    styles = []
+    for i in range(n):
+        shift = i + i // len(colors)  # past one round of colours, the second channel moves on by one
+        styles.append(
+            SeriesStyle(
+                colors[i % len(colors)],
+                HATCHES[shift % len(HATCHES)],
+                MARKERS[shift % len(MARKERS)],
+                LINESTYLES[shift % len(LINESTYLES)],
+            )
+        )
+    return styles
+
+
+def _wrap(text: str, width_in: float, size_pt: float) -> list[str]:
+    chars = max(20, int(width_in * 72 / (0.52 * size_pt)))
+    return textwrap.wrap(text, chars) if text else []
+
+
+def _text_block(lines: list[tuple[str, float, str, str]], width_in: float) -> list[tuple[str, float, str, str]]:
+    """(text, size, weight, colour) entries wrapped to the figure's width, one tuple per printed line."""
+    return [
+        (part, size, weight, color)
+        for text, size, weight, color in lines
+        for part in _wrap(text, width_in - 2 * MARGIN_IN, size)
+    ]
+
+
+def _fill(fig: Figure, lines: list[tuple[str, float, str, str]], top_in: float) -> None:
+    """Write wrapped lines downwards from `top_in` (inches from the bottom)."""
+    width, height = fig.get_size_inches()
+    y = top_in
+    for text, size, weight, color in lines:
+        fig.text(MARGIN_IN / width, y / height, text, fontsize=size, fontweight=weight, color=color, va="top")
+        y -= size * 1.35 / 72
+
+
+def new_figure(
+    text: FigureText, nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] | None = None, **subplot_kw
+) -> tuple[ReportFigure, np.ndarray]:
+    """A figure with its title and units on top, its source and note below, and a 2-D array of axes between."""
+    width, height = figsize or tuple(rcParams["figure.figsize"])
+    head = _text_block(
+        [(text.title, HEADER_PT[0], "bold", "black"), (text.units, HEADER_PT[1], "normal", "#222222")], width
+    )
+    foot = _text_block(
+        [(f"Source: {text.source}", FOOTER_PT, "normal", "#333333")]
+        + ([(f"Note: {text.note}", FOOTER_PT, "normal", "#333333")] if text.note else []),
+        width,
+    )
+    head_in = _fill_height(head) + 2 * MARGIN_IN
+    foot_in = _fill_height(foot) + 2 * MARGIN_IN
+    fig = ReportFigure((width, height), head_in, foot_in)
+    _fill(fig, head, height - MARGIN_IN)
+    _fill(fig, foot, foot_in - MARGIN_IN)
+    axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
+    return fig, axes
+
+
+def _fill_height(lines: list[tuple[str, float, str, str]]) -> float:
+    return sum(size * 1.35 / 72 for _, size, _, _ in lines)
+
+
+def legend_below(axes: np.ndarray, ncols: int) -> None:
+    """One legend for all panels, from the first panel's handles, centred under the panels above the footer."""
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig = axes.flat[0].get_figure(root=True)
+    fig.bottom_legend = fig.legend(
+        handles, labels, loc="lower center", ncols=ncols, bbox_to_anchor=(0.5, fig.body[0]), borderaxespad=0.2
+    )
+
+
+def mark_events(ax: Axes, events: Sequence[tuple[int, str]]) -> None:
+    """Dashed vertical lines at the policy launch years (named in the figure's note, see events_note)."""
+    for year, _ in events:
+        ax.axvline(year, color="#222222", linestyle=(0, (4, 2)), linewidth=0.9, zorder=3)
+
+
+def events_note(events: Sequence[tuple[int, str]]) -> str:
+    """The sentence naming the dashed lines drawn by mark_events."""
+    if not events:
+        return ""
+    return "Dashed lines: " + "; ".join(f"{name} ({year})" for year, name in events) + "."
+
+
+def save_figure(fig: ReportFigure, stem: str | Path, formats: Sequence[str]) -> list[Path]:
+    """Lay `fig` out, then write it once per format beside `stem`, with no dates and fixed SVG ids, so rebuilds
+    give equal bytes."""
+    fig.finish()
+    paths = []
+    with matplotlib.rc_context({"svg.hashsalt": HASH_SALT}):
+        for fmt in formats:
+            if fmt not in SAVE_METADATA:
+                raise InputError("config", "figures.formats", f"one of {sorted(SAVE_METADATA)}", fmt)
+            path = Path(stem).with_suffix(f".{fmt}")
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, format=fmt, metadata=SAVE_METADATA[fmt])
+            paths.append(path)
+    return paths

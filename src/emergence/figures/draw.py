@@ -1,0 +1,55 @@
+"""Draw one family of figures from its input tables, in the project style, and save every format."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.style  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from emergence.errors import InputError  # noqa: E402
+from emergence.figures.catalog import figures_of  # noqa: E402
+from emergence.figures.common import save_figure  # noqa: E402
+from emergence.io import read_table  # noqa: E402
+from emergence.report.settings import Settings  # noqa: E402
+
+
+def draw_family(
+    family: str,
+    tables: Mapping[str, pd.DataFrame],
+    settings: Settings,
+    outdir: str | Path,
+    formats: Sequence[str],
+    style: str | Path,
+) -> list[Path]:
+    """Draw every figure of `family` with the style file `style` and save it as outdir/<name>.<format>."""
+    paths = []
+    for spec in figures_of(family):
+        missing = [t for t in spec.tables if t not in tables]
+        if missing:
+            raise InputError(f"figure {spec.name}", "input tables", f"tables {list(spec.tables)}", f"missing {missing}")
+        module_name, function_name = spec.draw.rsplit(".", 1)
+        draw = getattr(importlib.import_module(f"emergence.figures.{module_name}"), function_name)
+        with matplotlib.style.context(str(style)):
+            fig = draw({t: tables[t] for t in spec.tables}, settings, spec.title)
+            paths += save_figure(fig, Path(outdir) / spec.name, formats)
+    return paths
+
+
+def draw_family_files(
+    family: str,
+    tables: Mapping[str, str | Path],
+    settings: Settings,
+    outdir: str | Path,
+    formats: Sequence[str],
+    style: str | Path,
+) -> list[Path]:
+    """draw_family on the processed tables at the given paths (name -> CSV)."""
+    frames = {name: read_table(path) for name, path in tables.items()}
+    return draw_family(family, frames, settings, outdir, formats, style)

@@ -1,0 +1,242 @@
+"""Every table of the report. Adding one is a build function and one entry in TABLES.
+
+Inputs are named as in the workflow: the clean tables (etd, sector_groups, un_ama, clusters, cluster_companies,
+...), and `sources` and `files`, the snapshots' manifests as tables (emergence.report.provenance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from emergence.report.frames import (
+    BASIS_LABELS,
+    CURRENT_VA_SHARE,
+    STATUS_LABELS,
+    WHOLE_SAMPLE,
+    decomposition_terms,
+    milestone_years,
+    ordered,
+    sector_series,
+    share_matrix,
+    status_counts,
+)
+from emergence.report.settings import Settings
+from emergence.report.tabulate import ReportTable
+from emergence.report.text import short_source, source_label
+
+
+def _group_shares(inputs: Mapping[str, pd.DataFrame], settings: Settings, variable: str) -> pd.DataFrame:
+    wide = share_matrix(
+        inputs["sector_groups"], "sector_groups", settings.focus, variable, source="etd", scheme=settings.scheme
+    )
+    years = milestone_years(wide.index, settings.policy_events)
+    wide = wide.loc[years, ordered(wide.columns, list(settings.group_labels))].T
+    wide.columns = [str(y) for y in years]
+    return pd.concat(
+        [pd.DataFrame({"Sector": [settings.group_labels.get(s, s) for s in wide.index]}), wide.reset_index(drop=True)],
+        axis=1,
+    )
+
+
+def value_added_shares(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    """The paper's Table 1 for the years that frame the three strategies."""
+    return _group_shares(inputs, settings, "va_current_share")
+
+
+def employment_shares(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    return _group_shares(inputs, settings, "emp_share")
+
+
+def manufacturing_peers(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    """ETD shares at the milestone years, then the latest UN AMA year, one row per country (focus first)."""
+    etd = sector_series(inputs["etd"], "etd", "manufacturing", CURRENT_VA_SHARE["etd"], settings.countries)
+    years = milestone_years(etd.index, settings.policy_events)
+    table = etd.loc[years].T
+    table.columns = [str(y) for y in years]
+    un = sector_series(inputs["un_ama"], "un_ama", "manufacturing", CURRENT_VA_SHARE["un_ama"], settings.countries)
+    latest = int(un.index.max())
+    table[f"{latest} ({short_source('un_ama')})"] = un.loc[latest].reindex(table.index)
+    return pd.concat([pd.DataFrame({"Country": list(table.index)}), table.reset_index(drop=True)], axis=1)
+
+
+def clusters(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    """The paper's Table 2 in brief, oldest cluster first."""
+    df = inputs["clusters"].sort_values(["year", "name"], kind="mergesort")
+    name = df["name"] + df["acronym"].map(lambda a: f" ({a})" if isinstance(a, str) and a else "")
+    return pd.DataFrame(
+        {
+            "Cluster": name.to_numpy(),
+            "Created": df["year"].astype("int64").astype(str).to_numpy(),  # a year: printed as a label
+            "Sector": df["sector"].to_numpy(),
+            "Region": df["region"].to_numpy(),
+            "Members": df["members_total"].astype("Int64").to_numpy(),
+            "SMEs": df["smes"].astype("Int64").to_numpy(),
+        }
+    )
+
+
+def cluster_companies(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    """The paper's Table 3 with the SME share of each cluster's firms."""
+    wide = inputs["cluster_companies"].pivot(index="cluster_id", columns="size", values="companies").sort_index()
+    return pd.DataFrame(
+        {
+            "Cluster": [c.replace("_", " ").capitalize() for c in wide.index],
+            "SMEs": wide["sme"].astype("int64").to_numpy(),
+            "Large companies": wide["large"].astype("int64").to_numpy(),
+            "Total as printed": wide["total"].astype("int64").to_numpy(),
+            "SME share (%)": (100.0 * wide["sme"] / (wide["sme"] + wide["large"])).to_numpy(),
+        }
+    )
+
+
+def productivity_decomposition(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    """The three terms of labour productivity growth by country and policy period (% a year)."""
+    terms = decomposition_terms(
+        inputs["structure_decomposition"], "structure_decomposition", settings.countries, list(settings.periods)
+    )
+    labels = {**settings.periods, WHOLE_SAMPLE: "Whole sample"}
+    return pd.DataFrame(
+        {
+            "Country": terms["country"].to_numpy(),
+            "Period": terms["period"].map(lambda p: labels.get(p, p)).to_numpy(),
+            "Years": [f"{b}-{e}" for b, e in zip(terms["base_year"], terms["end_year"], strict=True)],
+            "Within": terms["within"].to_numpy(),
+            "Static": terms["static"].to_numpy(),
+            "Dynamic": terms["dynamic"].to_numpy(),
+            "Total": terms["total"].to_numpy(),
+        }
+    )
+
+
+def claims_summary(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    """The paper's numeric statements by verdict and by what they were checked against."""
+    counts = status_counts(inputs["claims_ledger"])
+    table = pd.DataFrame({"Verdict": [STATUS_LABELS.get(s, s) for s in counts.index]})
+    for basis in counts.columns:
+        table[BASIS_LABELS.get(basis, basis)] = counts[basis].astype("int64").to_numpy()
+    table["All"] = counts.sum(axis=1).astype("int64").to_numpy()
+    return table
+
+
+def policy_targets(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    """Each plan's stated targets, the outcome measured and the verdict."""
+    df = inputs["claims_targets"]
+    return pd.DataFrame(
+        {
+            "Plan": df["plan"].to_numpy(),
+            "Indicator": df["indicator"].to_numpy(),
+            "Target": df["target"].astype(float).to_numpy(),
+            "Unit": df["unit"].to_numpy(),
+            "Outcome": df["outcome"].astype(float).to_numpy(),
+            "Year": df["measured_to"].map(lambda y: "" if pd.isna(y) else str(int(y))).to_numpy(),
+            "% of target": df["achieved_pct"].astype(float).to_numpy(),
+            "Status": df["status"].str.replace("_", " ").to_numpy(),
+        }
+    )
+
+
+def sources(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    df = inputs["sources"]
+    return pd.DataFrame(
+        {
+            "Data set": df["dataset"].to_numpy(),
+            "Release": df["release"].to_numpy(),
+            "Publisher": df["publisher"].to_numpy(),
+            "Licence": df["licence"].to_numpy(),
+            "Accessed": df["accessed"].to_numpy(),
+        }
+    )
+
+
+def files(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    df = inputs["files"]
+    return pd.DataFrame(
+        {
+            "Source": df["source"].to_numpy(),
+            "Release": df["release"].to_numpy(),
+            "File": df["file"].to_numpy(),
+            "SHA-256": df["sha256"].to_numpy(),
+        }
+    )
+
+
+TABLES: tuple[ReportTable, ...] = (
+    ReportTable(
+        "value_added_shares",
+        "Structure of value added by activity, current prices (% of total)",
+        ("sector_groups",),
+        value_added_shares,
+        source_label("etd"),
+        "Years: first and last of the data and the launch year of each industrial strategy.",
+    ),
+    ReportTable(
+        "employment_shares",
+        "Structure of employment by activity (% of persons engaged)",
+        ("sector_groups",),
+        employment_shares,
+        source_label("etd"),
+        "Years: first and last of the data and the launch year of each industrial strategy.",
+    ),
+    ReportTable(
+        "manufacturing_peers",
+        "Manufacturing share of value added, current prices (% of total)",
+        ("etd", "un_ama"),
+        manufacturing_peers,
+        f"{source_label('etd')}; {source_label('un_ama')}",
+        "The last column is the latest year of the UN series, at current US dollars.",
+    ),
+    ReportTable(
+        "clusters",
+        "Moroccan clusters (the paper's Table 2)",
+        ("clusters",),
+        clusters,
+        "Amraoui et al. (2019), Table 2",
+        "Counts only where the paper gives a number; n/a otherwise.",
+    ),
+    ReportTable(
+        "cluster_companies",
+        "Companies by cluster (the paper's Table 3)",
+        ("cluster_companies",),
+        cluster_companies,
+        "Amraoui et al. (2019), Table 3, after El Waatmani and Makhtari (2019)",
+        "SME share: SMEs over SMEs plus large companies.",
+    ),
+    ReportTable(
+        "productivity_decomposition",
+        "Labour productivity growth within and between sectors (% a year)",
+        ("structure_decomposition",),
+        productivity_decomposition,
+        f"{source_label('etd')}; the project's structure stage",
+        "Three-term shift-share of value added per person engaged at constant prices; Total = Within + Static + "
+        "Dynamic.",
+        decimals=2,
+    ),
+    ReportTable(
+        "claims_summary",
+        "The paper's numeric statements by verdict",
+        ("claims_ledger",),
+        claims_summary,
+        "Amraoui et al. (2019); the project's claims stage",
+        "Columns: what each statement was checked against.",
+    ),
+    ReportTable(
+        "policy_targets",
+        "The industrial strategies' targets and outcomes",
+        ("claims_targets",),
+        policy_targets,
+        "Amraoui et al. (2019) for the targets; the project's claims stage for the outcomes",
+        "Year: the last year of the outcome; n/a where no series measures the target.",
+        column_decimals={"Target": None, "Outcome": None, "% of target": 0},
+    ),
+    ReportTable("sources", "Data sources", ("sources",), sources, "the snapshots' manifests (data/raw)"),
+    ReportTable(
+        "files", "Raw files and their SHA-256 checksums", ("files",), files, "the snapshots' manifests (data/raw)"
+    ),
+)
+
+
+def tables_for(available: set[str] | frozenset[str]) -> tuple[ReportTable, ...]:
+    """The tables whose inputs are all available, in catalog order."""
+    return tuple(t for t in TABLES if set(t.inputs) <= set(available))

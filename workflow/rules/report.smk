@@ -1,0 +1,110 @@
+# Report: the report tables in four formats and the numbers the prose quotes (one job), the notebook executed
+# with its inputs declared (one job), then rendered to self-contained HTML and to PDF (one job).
+# Needs figures.smk (REPORT_INPUTS, REPORT_SETTINGS, FIGURE_SVGS, FIGURES_TARGETS) included before it.
+from emergence.report.catalog import tables_for
+from emergence.report.results import sections_for
+from emergence.report.tabulate import FORMATS as TABLE_FORMATS
+
+REPORT_DIR = "reports"
+REPORT_RESULTS = f"{REPORT_DIR}/results.json"
+REPORT_NOTEBOOK = "notebooks/report.py"
+_report_available = set(REPORT_INPUTS) | {"sources", "files"}
+REPORT_TABLES = [table.name for table in tables_for(_report_available)]
+REPORT_TABLE_INPUTS = {
+    name: REPORT_INPUTS[name]
+    for name in sorted(
+        {name for table in tables_for(_report_available) for name in table.inputs}
+        | {
+            name
+            for section in sections_for(_report_available)
+            for name in section.inputs
+        }
+    )
+    if name in REPORT_INPUTS
+}
+REPORT_TABLE_FILES = {
+    f"{name}_{fmt}": f"{REPORT_DIR}/tables/{name}.{fmt}"
+    for name in REPORT_TABLES
+    for fmt in TABLE_FORMATS
+}
+
+
+rule tabulate_report:
+    input:
+        **REPORT_TABLE_INPUTS,
+        manifests=sorted(MANIFESTS.values()),
+        code=code("tabulate_report.py"),
+    output:
+        **REPORT_TABLE_FILES,
+        results=REPORT_RESULTS,
+    log:
+        "logs/report/tabulate_report.log",
+    conda:
+        "../envs/emergence.yaml"
+    params:
+        **REPORT_SETTINGS,
+        stages=REPORT_STAGES,
+    script:
+        "../scripts/tabulate_report.py"
+
+
+rule execute_report:
+    input:
+        notebook=REPORT_NOTEBOOK,
+        results=REPORT_RESULTS,
+        figures=FIGURE_SVGS,
+        tables=[path for key, path in REPORT_TABLE_FILES.items() if key.endswith("_md")],
+        code=sorted(
+            {
+                *code("execute_report.py"),
+                *script_code(f"{workflow.basedir}/{REPORT_NOTEBOOK}"),
+            }
+        ),
+    output:
+        notebook=f"{REPORT_DIR}/report.ipynb",
+    log:
+        "logs/report/execute_report.log",
+    conda:
+        "../envs/emergence.yaml"
+    params:
+        kernel=config["report"]["kernel"],
+        timeout=config["report"]["timeout"],
+    script:
+        "../scripts/execute_report.py"
+
+
+rule render_report:
+    input:
+        notebook=f"{REPORT_DIR}/report.ipynb",
+        results=REPORT_RESULTS,
+        figures=FIGURE_SVGS,
+        code=code("render_report.py"),
+    output:
+        html=report(
+            f"{REPORT_DIR}/report.html",
+            caption="../report/report_html.rst",
+            category="Report",
+        ),
+        pdf=report(
+            f"{REPORT_DIR}/report.pdf",
+            caption="../report/report_pdf.rst",
+            category="Report",
+        ),
+    log:
+        "logs/report/render_report.log",
+    conda:
+        "../envs/emergence.yaml"
+    params:
+        title=config["report"]["title"],
+    script:
+        "../scripts/render_report.py"
+
+
+REPORT_TARGETS = [
+    *FIGURES_TARGETS,
+    REPORT_RESULTS,
+    *REPORT_TABLE_FILES.values(),
+    f"{REPORT_DIR}/report.ipynb",
+    f"{REPORT_DIR}/report.html",
+    f"{REPORT_DIR}/report.pdf",
+]
