@@ -8,6 +8,7 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/clean.smk"
+include: "workflow/rules/models.smk"
 include: "workflow/rules/structure.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/figures.smk"
@@ -18,6 +19,7 @@ rule all:
     default_target: True
     input:
         CLEAN_TARGETS,
+        MODELS_TARGETS,
         STRUCTURE_TARGETS,
         CLAIMS_TARGETS,
         REPORT_TARGETS,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from emergence.checkout import copy_project
+from emergence.io import sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -34,14 +34,14 @@ def build(copy: Path, *args: str, env: dict | None = None) -> Path:
     return copy
 
 
-def checksums(copy: Path) -> dict[str, str]:
-    """sha256 of every file under the output folders, by path relative to the copy."""
-    sums = {}
-    for folder in OUTPUT_DIRS:
-        for path in sorted((copy / folder).rglob("*")):
-            if path.is_file():
-                sums[str(path.relative_to(copy))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return sums
+def checksums(folder: Path) -> dict[str, str]:
+    """sha256 of every file under `folder`, by path relative to it."""
+    return {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def output_checksums(copy: Path) -> dict[str, str]:
+    """sha256 of every build output (the files under data/processed and reports), by path in the copy."""
+    return {f"{d}/{name}": digest for d in OUTPUT_DIRS for name, digest in checksums(copy / d).items()}
 
 
 def differences(a: dict[str, str], b: dict[str, str]) -> list[str]:

@@ -4,22 +4,21 @@ and throwaway copies of the workflow that snakemake runs."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import stat
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from builds import BIN, ENV, checksums
 
 from emergence import manifest
 from emergence.clean import GROUPS_SCHEMA, SCHEMAS, clean_source, write_groups
 from emergence.config import load_config
-from emergence.io import read_table, sha256_file
+from emergence.io import read_table
 from emergence.reconcile import SCHEMA as RECONCILIATION_SCHEMA
 from emergence.reconcile import SUMMARY_SCHEMA, write_reconciliation
 
@@ -28,18 +27,12 @@ RAW = ROOT / "data" / "raw"
 CONFIG = ROOT / "config" / "config.yaml"
 UPSTREAM = ROOT.parent / "shared" / "data"  # the published files the snapshots were cut from (see README)
 WORKFLOW_PARTS = ("Snakefile", "workflow", "config", "src", "notebooks")  # src: rules list the package files as inputs
-BIN = Path(sys.executable).parent
 CLEAN_SCHEMAS = {
     **SCHEMAS,
     "sector_groups": GROUPS_SCHEMA,
     "reconciliation": RECONCILIATION_SCHEMA,
     "reconciliation_summary": SUMMARY_SCHEMA,
 }
-
-
-def checksums(folder: Path) -> dict[str, str]:
-    """sha256 of every file under `folder` by relative path: the before/after proof that nothing was written."""
-    return {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def raw_inputs(raw_root: Path, config: dict) -> dict[str, Path | dict[str, Path]]:
@@ -147,9 +140,8 @@ class WorkflowCopy:
         Several copies may run at once: output goes to temporary files, so no pipe fills up.
         """
         command = [str(BIN / "snakemake"), "--cores", "2", *args]
-        env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
         out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-        process = subprocess.Popen(command, cwd=self.root, env=env, stdout=out, stderr=err, text=True)
+        process = subprocess.Popen(command, cwd=self.root, env=ENV, stdout=out, stderr=err, text=True)
 
         def finish() -> subprocess.CompletedProcess:
             process.wait(timeout=600)

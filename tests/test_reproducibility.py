@@ -13,9 +13,9 @@ from builds import (
     BIN,
     ENV,
     build,
-    checksums,
     copy_project,
     differences,
+    output_checksums,
     planned_rules,
     reference_build,
     stray_temporaries,
@@ -30,7 +30,7 @@ def reference(tmp_path_factory) -> Path:
 def test_two_builds_in_two_places_at_two_times_are_byte_identical(reference, tmp_path):
     time.sleep(1.1)  # a different wall-clock second, so any time stamp would show
     other = build(copy_project(tmp_path / "elsewhere" / "second"))
-    first, second = checksums(reference), checksums(other)
+    first, second = output_checksums(reference), output_checksums(other)
     assert len(first) > 20
     assert differences(first, second) == []
 
@@ -73,7 +73,7 @@ def test_interrupted_build_recovers_to_the_same_outputs(reference, tmp_path, sig
         build(copy, "--unlock")
     build(copy)
     assert stray_temporaries(copy) == []
-    assert differences(checksums(reference), checksums(copy)) == []
+    assert differences(output_checksums(reference), output_checksums(copy)) == []
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from builds import BIN, checksums, copy_project, differences, reference_build
+from builds import BIN, copy_project, differences, output_checksums, reference_build
 from slurm_local import local_slurm, missing_programs
 
 
@@ -34,4 +34,4 @@ def test_the_slurm_profile_builds_the_same_bytes_as_a_local_build(reference, tmp
     finished = [line for line in history.stdout.splitlines() if line.strip()]
     assert len(finished) >= 5, f"expected the jobs to have run on SLURM, squeue shows {finished}"
     assert all(line.split()[-1] == "COMPLETED" for line in finished), finished
-    assert differences(checksums(reference), checksums(copy)) == []
+    assert differences(output_checksums(reference), output_checksums(copy)) == []
