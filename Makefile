@@ -7,7 +7,7 @@ CORES ?= 2
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: report build test lint unit slurm clean-outputs
+.PHONY: report test lint unit builds slurm clean-outputs
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,6 @@ $(STAMP): requirements.lock pyproject.toml
 
 report: $(STAMP)
 	snakemake --cores $(CORES)
-
-build: report
 
 lint: $(STAMP)
 	ruff check .
@@ -32,10 +30,15 @@ slurm:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq munge slurmctld slurmd slurm-client >/dev/null; } || \
 	  echo "warning: could not install SLURM; tests/test_slurm.py will fail"
 
-unit: $(STAMP) slurm
-	python -m pytest
+unit: $(STAMP)
+	python -m pytest -m "not build"
 
-test: lint unit
+# Whole builds in temporary copies: byte-identical rebuilds, interrupted builds, rerun triggers, SLURM.
+builds: $(STAMP) slurm
+	python -m pytest -m build
+
+# The CI gates, in order: lint, unit tests, the full build, then the tests that build it again and compare.
+test: lint unit report builds
 
 clean-outputs:
 	rm -rf data/processed/* reports/* logs .snakemake

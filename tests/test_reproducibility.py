@@ -21,6 +21,8 @@ from builds import (
     stray_temporaries,
 )
 
+pytestmark = pytest.mark.build
+
 
 @pytest.fixture(scope="session")
 def reference(tmp_path_factory) -> Path:

@@ -10,6 +10,8 @@ import pytest
 from builds import BIN, copy_project, differences, output_checksums, reference_build
 from slurm_local import local_slurm, missing_programs
 
+pytestmark = pytest.mark.build
+
 
 @pytest.fixture(scope="session")
 def reference(tmp_path_factory) -> Path:

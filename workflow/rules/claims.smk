@@ -32,9 +32,9 @@ CLAIMS_TARGETS = [
 
 rule build_claims_ledger:
     input:
+        **CLAIMS_TABLES,
         claims=CLAIMS_FILE,
         verified=VERIFIED,
-        **CLAIMS_TABLES,
         code=code("build_claims_ledger.py"),
     output:
         **CLAIMS_LEDGER,
@@ -51,9 +51,9 @@ rule build_claims_ledger:
 
 rule compare_policy_targets:
     input:
+        **CLAIMS_TABLES,
         claims=CLAIMS_FILE,
         verified=VERIFIED,
-        **CLAIMS_TABLES,
         code=code("compare_policy_targets.py"),
     output:
         targets=CLAIMS_TARGETS_TABLE,
