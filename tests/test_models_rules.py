@@ -184,3 +184,18 @@ def test_settings_keep_only_the_sections_given():
     assert settings.policy_years == (2005, 2009, 2014)
     with pytest.raises(InputError, match="whole_sample"):
         model_settings(["MAR"], [{"id": "whole_sample", "label": "x"}], CONFIG["policy_events"], CONFIG["models"])
+
+
+def test_a_policy_year_outside_the_data_is_an_error_naming_the_key():
+    settings = settings_for("trend", "breaks")
+    settings = replace(settings, policy_years=(*settings.policy_years, 2030))
+    with pytest.raises(InputError, match=r"policy_events\[3\]\.year.*up to 2018.*2030"):
+        rules.test_breaks(clean_table(), settings, "fixture.csv")
+
+
+def test_a_period_shorter_than_a_trend_fit_needs_is_an_error_naming_it():
+    periods = [*CONFIG["periods"][:3], {"id": "last", "label": "Last year", "start": 2018, "end": 2018}]
+    models = {k: v for k, v in CONFIG["models"].items() if k != "forecast"}
+    settings = model_settings(["MAR"], periods, CONFIG["policy_events"], models)
+    with pytest.raises(InputError, match=r"periods\[3\] \(last\).*min_years = 4.*found '2 years'"):
+        rules.fit_trends(clean_table(), settings, "fixture.csv")

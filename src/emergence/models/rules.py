@@ -23,7 +23,7 @@ from emergence.models.forecast import (
     share_forecast,
 )
 from emergence.models.series import TOTAL, Series, build_model_series, is_share, iter_series
-from emergence.models.settings import ModelSettings
+from emergence.models.settings import ModelSettings, check_against_data
 from emergence.models.trend import period_growth
 
 LOG_ERROR_UNIT = "% (100 x log of forecast / actual)"
@@ -43,6 +43,7 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 def fit_trends(clean: pd.DataFrame, settings: ModelSettings, where: str) -> dict[str, pd.DataFrame]:
     """Trend growth by period, unit-root diagnostics and HP/Hamilton trend and cycle of every series."""
     growth, unit_root, cycles = [], [], []
+    check_against_data(settings, int(clean["year"].min()), int(clean["year"].max()), where)
     for series in iter_series(build_model_series(clean, settings, where), where):
         growth += _labelled(series, period_growth(series, settings))
         unit_root += _labelled(series, [unit_root_tests(series, settings)])
@@ -53,6 +54,7 @@ def fit_trends(clean: pd.DataFrame, settings: ModelSettings, where: str) -> dict
 def test_breaks(clean: pd.DataFrame, settings: ModelSettings, where: str) -> dict[str, pd.DataFrame]:
     """Segmented trends and F tests at the policy years, and the sup-F / CUSUM search for an unknown break."""
     segments, tests, search = [], [], []
+    check_against_data(settings, int(clean["year"].min()), int(clean["year"].max()), where)
     for series in iter_series(build_model_series(clean, settings, where), where):
         series_segments, series_tests = policy_breaks(series, settings)
         segments += _labelled(series, series_segments)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from emergence.errors import InputError
-from emergence.structure.settings import CONFIG, SAMPLE_ID, Period
+from emergence.structure.settings import CONFIG, SAMPLE_ID, Period, spans
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,27 @@ def model_settings(countries: list, periods: list, policy_events: list, models: 
         seed=int(models["seed"]),
         **sections,
     )
+
+
+def check_against_data(settings: ModelSettings, first: int, last: int, where: str) -> None:
+    """Settings the data cannot serve are errors, not silent gaps: a policy year with no data before or after it,
+    and a period with fewer years of data than a trend fit needs."""
+    for i, year in enumerate(settings.policy_years):
+        if not first < year <= last:
+            raise InputError(
+                CONFIG, f"policy_events[{i}].year", f"a year after {first} and up to {last}, the years of {where}", year
+            )
+    if settings.trend is None:
+        return
+    covered = {span.period: span for span in spans(settings.periods, first, last)}
+    for i, period in enumerate(settings.periods):
+        span = covered.get(period.id)
+        n = span.end - span.base + 1 if span else 0
+        if n < settings.trend.min_years:
+            raise InputError(
+                CONFIG,
+                f"periods[{i}] ({period.id})",
+                f"at least models.trend.min_years = {settings.trend.min_years} years of {where} "
+                f"({first}-{last}), counting the year before the start",
+                f"{n} years",
+            )
