@@ -20,6 +20,13 @@ tables_dir = "tables"
 
 # %%
 from emergence.report.cells import Markdown, display, figure, join, load, number, table  # noqa: E402
+from emergence.report.model_text import (  # noqa: E402
+    break_text,
+    changes_text,
+    forecast_text,
+    trend_text,
+    unit_root_text,
+)
 
 results = load(results_path)
 focus = results["settings"]["focus"]
@@ -106,6 +113,70 @@ if "claims" in results:
 else:
     targets_section = Markdown("")
 display(targets_section)
+
+# %% [markdown]
+# # Growth models
+#
+# The paper describes the strategies but does not test whether growth changed when they were launched. The
+# models stage fits log-linear trends to the series at constant prices, tests for a change in trend growth at
+# each launch year and searches for a break at any other year, asks whether the series behave like stable trends
+# or like random walks, and forecasts them to the end of the plans' horizon. Each estimate comes with an
+# interval, and the text names every period too short to estimate or test.
+
+# %%
+g = results["models"]
+launches = {e["year"]: e["name"] for e in events}
+display(
+    join(
+        trend_text(g, focus),
+        figure("trend_growth", figures_dir),
+        table("trend_growth", tables_dir),
+    )
+)
+
+# %% [markdown]
+# ## Changes in trend growth
+#
+# A segmented trend lets the growth rate change in each launch year while the level stays continuous. The
+# figure shows it for real manufacturing value added and for total employment; the table gives, for the main
+# series, the bootstrap p-values of the hypothesis that growth did not change, and the break year that a search
+# over all years finds.
+
+# %%
+display(
+    join(
+        figure("segmented_trends", figures_dir),
+        *(break_text(series, g["alpha"], launches) for series in g["breaks"] if series["discussed"]),
+        table("break_tests", tables_dir),
+        changes_text(g["breaks"], g["alpha"], list(launches)),
+    )
+)
+
+# %% [markdown]
+# ## Stable trends or random walks?
+#
+# A trend test assumes that the series returns to its trend. The ADF test takes a random walk as its null
+# hypothesis and the KPSS test a stable trend; read together they say which description the data allow.
+
+# %%
+Markdown(unit_root_text(g, focus))
+
+# %% [markdown]
+# ## Forecasts
+#
+# Each series is forecast to the horizon by a random walk with drift, the benchmark, by exponential smoothing
+# with a damped trend and by an ARIMA model with drift. A backtest over the last years of the data scores them
+# against one another. The first figure shows the forecasts of manufacturing's share of real value added and of
+# total employment, the second the backtest.
+
+# %%
+display(
+    join(
+        figure("forecasts", figures_dir),
+        forecast_text(g, focus),
+        figure("forecast_backtest", figures_dir),
+    )
+)
 
 # %% [markdown]
 # # Clusters
@@ -216,13 +287,15 @@ table("files", tables_dir)
 # recomputed from levels, and sectors grouped by a concordance per source. The structure stage decomposes labour
 # productivity growth by shift-share; the claims stage recomputes the paper's numeric statements from these
 # tables and sets the plans' targets against outcomes.
-
-# %%
-Markdown(
-    "The growth models (trend growth by policy period, segmented trends, forecasts) are not yet part of this build."
-    if "models" not in results["stages"]
-    else "The tables of the models stage are in this build; the report does not show them yet."
-)
+#
+# The models stage works on the log levels of the series at constant prices. Trend growth is the OLS slope on
+# time, with Newey-West (HAC) intervals where a period has enough years and classical intervals otherwise.
+# Breaks at the launch years are F tests in a segmented trend, with p-values from a seeded autoregressive sieve
+# bootstrap, which allows for the serial correlation of annual data; the search for a break at an unknown year
+# takes the largest F statistic over the years that leave both regimes long enough (sup-F). Forecasts model the
+# log level, and sector shares through log-ratios so that they sum to the total; the backtest forecasts the last
+# years of the data from rolling origins and compares each model's root mean squared error with the random
+# walk's. The tables of all countries are in the models folder of the processed data.
 
 # %% [markdown]
 # ## Build

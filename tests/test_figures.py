@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb
+from scipy import stats
 
 from emergence.clean import group_sectors
 from emergence.config import load_config
@@ -21,7 +22,9 @@ from emergence.figures.clusters import LABEL_CHARS, timeline_rows
 from emergence.figures.common import FigureText, new_figure, save_figure, series_styles
 from emergence.figures.draw import draw_family
 from emergence.figures.structure import stacked_bottoms
+from emergence.models.breaks import HINGE, segmented_design
 from emergence.report.frames import milestone_years, ordered, sector_series, share_matrix, status_counts
+from emergence.report.model_frames import confidence_level, hinge_line, share_targets, trend_rows, winner, wins
 from emergence.report.settings import Settings, settings_from_params
 from emergence.sources.etd import LEAVES as ETD_LEAVES
 
@@ -75,6 +78,7 @@ def synthetic_tables(countries=("MAR", "TUN")) -> dict[str, pd.DataFrame]:
             va = _split(leaves, {"manufacturing": manufacturing_share(year, rank)})
             emp = _split(leaves, {"agriculture": agriculture_employment_share(year)})
             etd += _leaf_rows(country, leaves, "va_current", "million LCU", year, 1000.0 * 1.05**t, va, "etd")
+            etd += _leaf_rows(country, leaves, "va_constant", "million LCU", year, 900.0 * 1.04**t, va, "etd")
             etd += _leaf_rows(country, leaves, "emp", "thousand persons", year, 5000.0 + 100.0 * t, emp, "etd")
         for year in UN_YEARS:
             va = _split(UN_SECTORS, {"manufacturing": 18.0 + 0.1 * (year - UN_YEARS[0]) - rank})
@@ -105,7 +109,7 @@ BASES = ["data", "data", "paper", "data", "data", "data"] + ["none"] * 4
 
 
 def stage_tables() -> dict[str, pd.DataFrame]:
-    """Tables of the structure and claims stages with known contents, in their published layouts."""
+    """Tables of the structure, claims and models stages with known contents, in their published layouts."""
     rows = []
     for country, periods in DECOMPOSITION.items():
         for period, parts in periods.items():
@@ -143,12 +147,160 @@ def stage_tables() -> dict[str, pd.DataFrame]:
             "measured_to": [2018, 2018, None],
             "achieved_pct": [-4.778, 66.0, None],
             "status": ["short_at_data_end", "not_met", "not_measurable"],
+            "horizon_end": [2020, 2020, 2014],
+            "outcome_unit": ["jobs", "manufacturing value added, % of GDP", None],
         }
     )
     return {
         "structure_decomposition": pd.DataFrame(rows, columns=columns),
         "claims_ledger": ledger,
         "claims_targets": targets,
+        **model_tables(),
+    }
+
+
+# The models stage's tables, as it publishes them, with known contents. Intervals are t intervals at CONFIDENCE.
+CONFIDENCE = 0.9
+TREND = {  # sector -> period -> (growth % a year, n, status); the stage's short periods have classical intervals
+    "total": {"pre2005": (3.0, 5, "short"), "emergence": (5.0, 5, "short"), "whole_sample": (4.0, 11, "ok")},
+    "manufacturing": {"pre2005": (2.0, 5, "short"), "emergence": (6.0, 5, "short"), "whole_sample": (3.5, 11, "ok")},
+    "agriculture": {"pre2005": (1.0, 5, "short"), "emergence": (None, 5, "too_short"), "whole_sample": (1.5, 11, "ok")},
+}
+TREND_SPANS = {"pre2005": (2000, 2004), "emergence": (2004, 2008), "whole_sample": (2000, 2010)}
+SLOPE_SE = 0.004
+# (sector, variable) -> p at 2005, p jointly, segment growth before and from 2005, (break year, its p)
+BREAKS = {
+    ("total", "va_constant"): (0.25, 0.3, (3.0, 5.0), (2003, 0.5)),
+    ("manufacturing", "va_constant"): (0.012, 0.03, (2.0, 6.0), (2006, 0.04)),
+    ("total", "emp"): (0.04, 0.05, (2.0, 1.0), (2005, 0.02)),
+}
+# (sector, variable) -> model -> (first forecast, step a year); intervals +-(1 + 0.1 h) of the share, 1 % of employment
+FORECASTS = {
+    ("manufacturing", "va_constant_share"): {"rw_drift": (15.0, -0.1), "ets_damped": (15.2, 0.0), "arima": (15.5, 0.1)},
+    ("total", "emp"): {"rw_drift": (6100.0, 100.0), "ets_damped": (6050.0, 50.0), "arima": (6100.0, 90.0)},
+}
+BEST = {
+    ("manufacturing", "va_constant_share"): "arima",
+    ("total", "emp"): "ets_damped",
+    ("agriculture", "va_constant"): "rw_drift",
+}
+# variable -> model -> wins, over the series of that variable; 'all' sums them. ARIMA wins most.
+WINS = {
+    "va_constant": {"rw_drift": 3, "ets_damped": 1, "arima": 3},
+    "va_constant_share": {"rw_drift": 0, "ets_damped": 0, "arima": 2},
+    "emp": {"rw_drift": 0, "ets_damped": 1, "arima": 0},
+}
+VERDICTS = {
+    ("total", "va_constant"): ("trend_stationary", 0.01, 0.1, "above"),
+    ("manufacturing", "va_constant"): ("difference_stationary", 0.6, 0.02, None),
+    ("total", "emp"): ("conflicting", 0.03, 0.01, "below"),
+    ("agriculture", "va_constant"): ("inconclusive", 0.4, 0.1, "above"),
+}
+
+
+def t_interval(growth: float, n: int, confidence: float = CONFIDENCE) -> tuple[float, float, int]:
+    """The stage's interval of a growth rate: a t interval on the log slope, turned back into % a year."""
+    df = n - 2
+    half = stats.t.ppf(0.5 + confidence / 2, df) * SLOPE_SE
+    slope = np.log1p(growth / 100)
+    return 100 * np.expm1(slope - half), 100 * np.expm1(slope + half), df
+
+
+def model_tables() -> dict[str, pd.DataFrame]:
+    trend = []
+    for country, shift in (("MAR", 0.0), ("TUN", 10.0)):
+        for sector, periods in TREND.items():
+            for period, (growth, n, status) in periods.items():
+                growth = None if growth is None else growth + shift
+                low, high, df = t_interval(growth, n) if growth is not None else (None, None, None)
+                first, last = TREND_SPANS[period]
+                trend.append(
+                    {
+                        "country": country,
+                        "sector": sector,
+                        "variable": "va_constant",
+                        "period": period,
+                        "first_year": first,
+                        "last_year": last,
+                        "n": n,
+                        "status": status,
+                        "growth_pct": growth,
+                        "ci_low_pct": low,
+                        "ci_high_pct": high,
+                        "slope_se": None if growth is None else SLOPE_SE,
+                        "cov_type": {"ok": "HAC(2)", "short": "OLS"}.get(status),
+                        "df_resid": df,
+                        "source": "etd",
+                    }
+                )
+    segments, tests, search = [], [], []
+    for (sector, variable), (p2005, joint, growths, (year, p_year)) in BREAKS.items():
+        series = {"country": "MAR", "sector": sector, "variable": variable, "source": "etd"}
+        for spec, scale in (("hinge", 1.0), ("shift", 9.0)):
+            for segment, (first, last), growth in zip((1, 2), ((2000, 2004), (2005, 2010)), growths, strict=True):
+                segments.append(
+                    {**series, "spec": spec, "segment": segment, "first_year": first, "last_year": last,
+                     "growth_pct": scale * growth, "status": "ok"}
+                )  # fmt: skip
+            for tested, status, p in (("2005", "ok", p2005), ("2009", "too_short", None), ("joint", "ok", joint)):
+                tests.append(
+                    {**series, "spec": spec, "tested": tested, "policy_year": None if tested == "joint" else int(tested),
+                     "status": status, "bootstrap_p_value": None if p is None else min(1.0, scale * p)}
+                )  # fmt: skip
+        search.append(
+            {**series, "status": "ok", "first_candidate": 2002, "last_candidate": 2008, "break_year": year,
+             "sup_f_p_value": p_year, "nearest_policy_year": 2005, "years_from_policy": year - 2005,
+             "cusum_p_value": 0.2}
+        )  # fmt: skip
+    roots = [
+        {"country": "MAR", "sector": s, "variable": v, "status": "ok", "verdict": verdict, "adf_p_value": adf,
+         "kpss_p_value": kpss, "kpss_p_value_bound": bound}
+        for (s, v), (verdict, adf, kpss, bound) in VERDICTS.items()
+    ]  # fmt: skip
+    roots.append({"country": "MAR", "sector": "mining", "variable": "emp", "status": "too_short", "verdict": None})
+    forecasts, backtest = [], []
+    for (sector, variable), models in FORECASTS.items():
+        share = variable.endswith("_share")
+        for model, (start, step) in models.items():
+            for h, year in enumerate(range(2011, 2021), start=1):
+                value = start + step * (h - 1)
+                half = 1 + 0.1 * h if share else 0.01 * value * h
+                forecasts.append(
+                    {"country": "MAR", "sector": sector, "variable": variable, "model": model, "year": year,
+                     "value": value, "lower": value - half, "upper": value + half, "unit": "u", "source": "etd"}
+                )  # fmt: skip
+    for (sector, variable), best in BEST.items():
+        for i, model in enumerate(("rw_drift", "ets_damped", "arima")):
+            ratio = 0.75 if model == best and model != "rw_drift" else 1.0 + 0.1 * i
+            backtest.append(
+                {"country": "MAR", "sector": sector, "variable": variable, "model": model, "rmse": ratio,
+                 "rmse_ratio": ratio, "best": model == best, "source": "etd"}
+            )  # fmt: skip
+            backtest.append(
+                {"country": "TUN", "sector": sector, "variable": variable, "model": model, "rmse": None,
+                 "rmse_ratio": None, "best": False, "source": "etd"}
+            )  # fmt: skip
+    wins = [
+        {"country": "MAR", "variable": variable, "model": model, "series": sum(by_model.values()), "wins": count,
+         "median_rmse_ratio": 1.0, "source": "etd"}
+        for variable, by_model in WINS.items()
+        for model, count in by_model.items()
+    ]  # fmt: skip
+    totals = {m: sum(WINS[v][m] for v in WINS) for m in ("rw_drift", "ets_damped", "arima")}
+    wins += [
+        {"country": "MAR", "variable": "all", "model": m, "series": sum(totals.values()), "wins": count,
+         "median_rmse_ratio": {"rw_drift": 1.0, "ets_damped": 1.2, "arima": 0.95}[m], "source": "etd"}
+        for m, count in totals.items()
+    ]  # fmt: skip
+    return {
+        "models_trend_growth": pd.DataFrame(trend),
+        "models_break_segments": pd.DataFrame(segments),
+        "models_break_tests": pd.DataFrame(tests),
+        "models_break_search": pd.DataFrame(search),
+        "models_unit_root": pd.DataFrame(roots),
+        "models_forecasts": pd.DataFrame(forecasts),
+        "models_backtest": pd.DataFrame(backtest),
+        "models_backtest_wins": pd.DataFrame(wins),
     }
 
 
@@ -236,8 +388,8 @@ def test_draw_family_writes_every_format_of_every_figure(tmp_path):
 
 
 def test_stage_families_draw_from_the_stage_tables(tmp_path):
-    tables = stage_tables()
-    for family in ("structure", "claims"):
+    tables = {**synthetic_tables(), **stage_tables()}
+    for family in ("structure", "claims", "models"):
         paths = draw_family(family, tables, synthetic_settings(), tmp_path, ["svg"], STYLE)
         assert {p.stem for p in paths} == {f.name for f in catalog.figures_of(family)}
 
@@ -305,3 +457,49 @@ def test_two_processes_write_identical_bytes(tmp_path):
     assert outputs[0].keys() == outputs[1].keys() and len(outputs[0]) == 9
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], name
+
+
+def test_the_confidence_level_is_read_back_from_the_t_intervals():
+    trend = model_tables()["models_trend_growth"]
+    assert confidence_level(trend, "t") == pytest.approx(CONFIDENCE)
+    mixed = trend.copy()
+    low, high, _ = t_interval(3.0, 5, confidence=0.95)
+    mixed.loc[0, ["growth_pct", "ci_low_pct", "ci_high_pct"]] = [3.0, low, high]
+    with pytest.raises(InputError, match="one confidence level"):
+        confidence_level(mixed, "t")
+
+
+def test_the_hinge_line_from_segment_growth_is_the_ols_fit():
+    """Slopes from the segments fix the line's shape; the residuals of OLS with a constant sum to zero."""
+    years = np.arange(1990, 2019)
+    knots = [2005, 2009, 2014]
+    X = segmented_design(years.astype(float), knots, HINGE)
+    rng = np.random.default_rng(7)
+    y = X @ np.array([4.0, 0.03, 0.02, -0.01, 0.015]) + rng.normal(0, 0.02, len(years))
+    beta = np.linalg.lstsq(X, y, rcond=None)[0]
+    slopes = np.cumsum(beta[1:])
+    segments = pd.DataFrame(
+        {"segment": [1, 2, 3, 4], "first_year": [1990, *knots], "growth_pct": 100 * np.expm1(slopes)}
+    )
+    np.testing.assert_allclose(hinge_line(years, np.exp(y), segments), np.exp(X @ beta), rtol=1e-10)
+
+
+def test_trend_rows_put_the_total_first_and_the_periods_in_time_order():
+    rows = trend_rows(model_tables()["models_trend_growth"], "t", "MAR", "va_constant", ["emergence", "pre2005"])
+    assert list(dict.fromkeys(rows["sector"])) == ["total", "agriculture", "manufacturing"]
+    assert list(rows["period"][:3]) == ["emergence", "pre2005", "whole_sample"]
+    assert set(rows["country"]) == {"MAR"}
+    with pytest.raises(InputError, match="EGY"):
+        trend_rows(model_tables()["models_trend_growth"], "t", "EGY", "va_constant", ["pre2005"])
+
+
+def test_only_measurable_share_targets_are_set_beside_a_share():
+    targets = share_targets(stage_tables()["claims_targets"])
+    assert list(targets["unit"]) == ["% of GDP"] and list(targets["target"]) == [23.0]
+
+
+def test_the_backtest_winner_has_the_most_wins_and_ties_go_to_the_simpler_model():
+    table = wins(model_tables()["models_backtest_wins"], "w", "MAR")
+    assert list(table.index) == ["rw_drift", "ets_damped", "arima"] and winner(table) == "arima"
+    tie = pd.DataFrame({"wins": [2, 3, 3]}, index=["rw_drift", "ets_damped", "arima"])
+    assert winner(tie) == "ets_damped"

@@ -12,7 +12,10 @@ import pandas as pd
 import pytest
 import yaml
 from test_figures import (
+    BREAKS,
+    CONFIDENCE,
     STATUSES,
+    TREND,
     YEARS,
     agriculture_employment_share,
     manufacturing_share,
@@ -24,6 +27,8 @@ from test_figures import (
 from emergence.errors import InputError
 from emergence.io import read_table
 from emergence.report import catalog
+from emergence.report.model_frames import series_label
+from emergence.report.model_text import break_text, changes_text, forecast_text, trend_text, unit_root_text
 from emergence.report.notebook import inject_parameters, notebook_parameters
 from emergence.report.provenance import build_date, build_epoch, git_commit, manifest_frames
 from emergence.report.render import notebook_markdown
@@ -199,6 +204,23 @@ def test_catalog_tables_hold_the_known_values(tmp_path):
     targets_md = (tmp_path / "tables" / "policy_targets.md").read_text(encoding="utf-8")
     assert "| 440,000 |" in targets_md and "| -21,024 |" in targets_md and "| 1.6 |" in targets_md
     assert "| -5 |" in targets_md and "| 2018 |" in targets_md and "not measurable" in targets_md
+    trend = read_table(tmp_path / "tables" / "trend_growth.csv").set_index("Sector")
+    assert list(trend.index) == ["Total economy", "Agriculture", "Manufacturing"]
+    assert list(trend.columns)[1:] == ["Before the plan, 2000-2004", "The plan, 2004-2008", "Whole sample, 2000-2010"]
+    for sector, label in (("total", "Total economy"), ("manufacturing", "Manufacturing")):
+        for period, column in zip(TREND[sector], list(trend.columns)[1:], strict=True):
+            assert trend.loc[label, column] == pytest.approx(TREND[sector][period][0])
+    assert pd.isna(trend.loc["Agriculture", "The plan, 2004-2008"])
+    assert "| Agriculture | 1.0 | n/a | 1.5 |" in (tmp_path / "tables" / "trend_growth.md").read_text(encoding="utf-8")
+    breaks = read_table(tmp_path / "tables" / "break_tests.csv").set_index("Series")
+    assert list(breaks.index) == [series_label(s, v) for s, v in BREAKS]
+    assert list(breaks.columns)[1:] == ["p, 2005", "p, 2009", "p, joint", "Break year", "p, break year"]
+    for (sector, variable), (p2005, joint, _, (year, p_year)) in BREAKS.items():
+        row = breaks.loc[series_label(sector, variable)]
+        assert (row["p, 2005"], row["p, joint"], row["p, break year"]) == pytest.approx((p2005, joint, p_year))
+        assert pd.isna(row["p, 2009"]) and float(row["Break year"]) == year
+    breaks_md = (tmp_path / "tables" / "break_tests.md").read_text(encoding="utf-8")
+    assert "| Manufacturing, real value added | 0.012 | n/a | 0.030 | 2006 | 0.040 |" in breaks_md
 
 
 def test_results_quote_the_known_values(tmp_path):
@@ -230,6 +252,66 @@ def test_results_quote_the_known_values(tmp_path):
     k = results["claims"]
     assert (k["statements"], k["checked"], k["targets"], k["targets_measured"]) == (10, 6, 3, 2)
     assert k["by_status"] == {"close": 1, "differs": 2, "not_recomputable": 4, "reproduced": 3}
+    g = results["models"]
+    assert (g["confidence"], g["alpha"]) == (pytest.approx(100 * CONFIDENCE), pytest.approx(1 - CONFIDENCE))
+    t = g["trend"]
+    assert t["by_sector"]["total"]["whole_sample"]["growth"] == pytest.approx(4.0)
+    assert t["by_sector"]["manufacturing"]["emergence"]["first_year"] == 2004
+    assert t["classical"] == [{"period": "Before the plan", "years": 5}, {"period": "The plan", "years": 5}]
+    assert t["not_estimated"] == [{"sector": "Agriculture", "period": "The plan", "status": "too_short"}]
+    assert (t["fastest_whole"], t["slowest_whole"]) == ("Manufacturing", "Agriculture")
+    breaks = {(b["sector"], b["variable"]): b for b in g["breaks"]}
+    assert list(breaks) == list(BREAKS)
+    assert breaks[("manufacturing", "va_constant")]["changed_at"] == [2005]  # p 0.012 below alpha
+    assert breaks[("total", "va_constant")]["changed_at"] == []  # p 0.25
+    assert breaks[("total", "emp")]["untestable"] == [{"year": 2009, "status": "too_short"}]
+    assert breaks[("manufacturing", "va_constant")]["search"]["break_year"] == 2006
+    assert [s["growth"] for s in breaks[("total", "emp")]["segments"]] == [2.0, 1.0]  # the hinge spec, not the shift
+    roots = g["unit_root"]
+    assert (roots["series"], roots["tested"]) == (5, 4) and set(roots["by_verdict"].values()) == {1}
+    share, employment = g["forecasts"]
+    assert (share["best"], share["best_ratio"], share["last_year"]) == ("arima", 0.75, YEARS[-1])
+    assert share["last_value"] == pytest.approx(manufacturing_share(YEARS[-1], 0))
+    assert share["at_target"] == {"year": 2020, "value": pytest.approx(16.4), "lower": pytest.approx(14.4),
+                                  "upper": pytest.approx(18.4)}  # fmt: skip
+    assert employment["best"] == "ets_damped" and employment["at_target"] is None
+    assert employment["horizon"] == {"year": 2020, "value": pytest.approx(6500), "lower": pytest.approx(5850),
+                                     "upper": pytest.approx(7150)}  # fmt: skip
+    assert g["target"]["target"] == 23.0 and g["target"]["horizon_end"] == 2020
+    b = g["backtest"]
+    assert (b["winner"], b["series"], b["wins"]) == ("arima", 10, {"rw_drift": 3, "ets_damped": 2, "arima": 5})
+
+
+def test_the_growth_models_text_says_what_the_results_hold(tmp_path):
+    inputs = _build_all_tables(tmp_path)
+    g = json.loads(json.dumps(build_results(inputs, synthetic_settings(), {}, inputs["sources"])["models"]))
+    trend = trend_text(g, "MAR")
+    assert trend.startswith("From 2000 to 2010, MAR's real value added grew 4.0 % a year (90 % interval")
+    assert "'Before the plan' (5 years of data) and 'The plan' (5 years of data) are too short for HAC" in trend
+    assert "No trend could be estimated for agriculture in 'The plan'" in trend
+    events = {2005: "Emergence Plan", 2009: "National Pact"}
+    texts = {(b["sector"], b["variable"]): break_text(b, g["alpha"], events) for b in g["breaks"]}
+    manufacturing = texts[("manufacturing", "va_constant")]
+    assert "growth was 2.0 % a year up to 2004 and 6.0 % from 2005" in manufacturing
+    assert "At the 10 % level, trend growth changed at 2005." in manufacturing
+    assert "The change at 2009 cannot be tested: a segment would be shorter" in manufacturing
+    assert "fits best in 2006 (bootstrap p-value 0.040), 1 year after the Emergence Plan (2005)" in manufacturing
+    assert "No single launch year shows a change at the 10 % level." in texts[("total", "va_constant")]
+    assert "the launch year of the Emergence Plan (2005)" in texts[("total", "emp")]
+    assert [b["discussed"] for b in g["breaks"]] == [True, True, True]  # the table's series are all discussed here
+    assert changes_text(g["breaks"], g["alpha"], [2005, 2009]) == (
+        "Across the 3 series of the table, trend growth changed at the 10 % level at 2005 for manufacturing real "
+        "value added and total employment; at 2009 for none of them."
+    )
+    roots = unit_root_text(g, "MAR")
+    assert "Total real value added (ADF p-value 0.010, KPSS 0.100 or more) is trend-stationary" in roots
+    assert "Of the 4 series of MAR tested, 1 is trend-stationary, 1 difference-stationary" in roots
+    assert "hard to tell from shocks that add up" in roots  # manufacturing real value added is difference-stationary
+    forecast = forecast_text(g, "MAR")
+    assert "the ARIMA with drift in 5 of the 10 series of MAR: the ARIMA with drift won" in forecast
+    assert "16.4 % in 2020 (90 % prediction interval 14.4 to 18.4)" in forecast
+    assert "which lies above the upper end of the prediction interval; but the target is a share of GDP" in forecast
+    assert "6,500 thousand persons in 2020 (90 % prediction interval 5,850 to 7,150)" in forecast
 
 
 def test_results_leave_out_sections_whose_tables_are_absent():

@@ -29,6 +29,10 @@ SECTIONS = (
     "Introduction",
     "Structure of GDP and employment",
     "Industrial strategies and their targets",
+    "Growth models",
+    "Changes in trend growth",
+    "Stable trends or random walks?",
+    "Forecasts",
     "Clusters",
     "Structural change",
     "Peers",
@@ -60,7 +64,7 @@ def built(tmp_path_factory):
         {"SOURCE_DATE_EPOCH": "1767225600"},
     )
     figures = []
-    for family in ("sectors", "clusters", "structure", "claims"):
+    for family in ("sectors", "clusters", "structure", "claims", "models"):
         tables = {name: paths[name] for name in tables_of(family)}
         figures += draw_family_files(family, tables, settings, reports / "figures", ["svg"], STYLE)
     tables = [p for p in written if p.suffix == ".md"]
@@ -81,18 +85,22 @@ def pdf_text(path: Path) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
 
-def test_the_pdf_opens_and_has_the_report_sections(built):
+@pytest.fixture(scope="module")
+def text(built) -> str:
+    """The PDF's text, extracted once."""
+    return pdf_text(built / "report.pdf")
+
+
+def test_the_pdf_opens_and_has_the_report_sections(built, text):
     reader = pypdf.PdfReader(str(built / "report.pdf"))
     assert len(reader.pages) >= 3
     assert reader.metadata.title == "Synthetic report"
-    text = pdf_text(built / "report.pdf")
     positions = [text.find(title) for title in SECTIONS]
     assert -1 not in positions, dict(zip(SECTIONS, positions, strict=True))
     assert positions == sorted(positions)
 
 
-def test_the_pdf_quotes_the_numbers_of_the_results_and_tables(built):
-    text = pdf_text(built / "report.pdf")
+def test_the_pdf_quotes_the_numbers_of_the_results_and_tables(built, text):
     results = read_results(built / "results.json")
     s, c = results["structure"], results["clusters"]
     d, k = results["decomposition"], results["claims"]
@@ -115,6 +123,21 @@ def test_the_pdf_quotes_the_numbers_of_the_results_and_tables(built):
     for _, row in peers.iterrows():
         assert " ".join([row["Country"], *(number(v) for v in row.iloc[1:])]) in text
     assert "Built from commit unknown on 2026-01-01" in text
+
+
+def test_the_pdf_has_the_growth_models_with_their_numbers(built, text):
+    g = read_results(built / "results.json")["models"]
+    start, end = text.find("Growth models"), text.find("Clusters", text.find("Growth models"))
+    section = text[start:end]
+    whole = g["trend"]["by_sector"]["total"]["whole_sample"]
+    assert f"grew {number(whole['growth'])} % a year ({number(g['confidence'], 0)} % interval" in section
+    assert "The change at 2009 cannot be tested" in section  # the synthetic last segment is too short
+    assert f"the {g['backtest']['labels'][g['backtest']['winner']]} won" in section
+    trend = read_table(built / "tables" / "trend_growth.csv").drop(columns="row")
+    for _, row in trend.iterrows():
+        assert " ".join([row["Sector"], *(number(v) for v in row.iloc[1:])]) in section
+    for title in ("Trend growth of real value added by sector and policy period", "Forecast accuracy against"):
+        assert title in section
 
 
 def test_the_html_stands_alone_with_the_code_hidden(built):

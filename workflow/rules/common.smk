@@ -58,3 +58,39 @@ VERIFIED = f"{PROCESSED}/ingest/verified.csv"
 def code(script):
     """The package files a script imports: declared as inputs, so editing them reruns the rule."""
     return script_code(f"{workflow.basedir}/workflow/scripts/{script}")
+
+
+# Figures (figures.smk): a family's output files, input tables and drawing code, from the figure catalog.
+from emergence.figures.catalog import figures_of, tables_of
+
+
+def figure_outputs(family):
+    """Every file of a family's figures; the SVG of each goes into the provenance report with its caption."""
+    outputs = {}
+    for spec in figures_of(family):
+        for fmt in FIGURE_FORMATS:
+            path = f"{FIGURES_DIR}/{spec.name}.{fmt}"
+            if fmt == "svg":
+                path = report(
+                    path,
+                    caption=f"../report/figures/{spec.name}.rst",
+                    category="Figures",
+                    subcategory=family,
+                    labels={"figure": spec.name},
+                )
+            outputs[f"{spec.name}_{fmt}"] = path
+    return outputs
+
+
+def figure_inputs(family):
+    return {name: REPORT_INPUTS[name] for name in tables_of(family)}
+
+
+def figure_code(family):
+    """The package files that draw a family: the script's imports, and each drawing module (found by name in the
+    catalog, so not among those imports) with its own imports."""
+    files = set(code("draw_figures.py"))
+    for module in sorted({spec.draw.rsplit(".", 1)[0] for spec in figures_of(family)}):
+        path = f"src/emergence/figures/{module}.py"
+        files |= {path, *script_code(f"{workflow.basedir}/{path}")}
+    return sorted(files)

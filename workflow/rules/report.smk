@@ -1,26 +1,21 @@
 # Report: the report tables in four formats and the numbers the prose quotes (one job), the notebook executed
 # with its inputs declared (one job), then rendered to self-contained HTML and to PDF (one job).
-# Needs figures.smk (REPORT_INPUTS, REPORT_SETTINGS, FIGURE_SVGS, FIGURES_TARGETS) included before it.
-from emergence.report.catalog import tables_for
-from emergence.report.results import sections_for
+# Needs figures.smk (REPORT_INPUTS, REPORT_STAGES, REPORT_SETTINGS, FIGURE_SVGS, FIGURES_TARGETS) included before it.
+from emergence.report.catalog import TABLES
+from emergence.report.results import SECTIONS
 from emergence.report.tabulate import FORMATS as TABLE_FORMATS
 
 REPORT_DIR = "reports"
 REPORT_RESULTS = f"{REPORT_DIR}/results.json"
 REPORT_NOTEBOOK = "notebooks/report.py"
-_report_available = set(REPORT_INPUTS) | {"sources", "files"}
-REPORT_TABLES = [table.name for table in tables_for(_report_available)]
+REPORT_TABLES = [table.name for table in TABLES]
+# Every table the report tables and the quoted numbers read (the manifests, `sources` and `files`, come apart).
 REPORT_TABLE_INPUTS = {
     name: REPORT_INPUTS[name]
     for name in sorted(
-        {name for table in tables_for(_report_available) for name in table.inputs}
-        | {
-            name
-            for section in sections_for(_report_available)
-            for name in section.inputs
-        }
+        {name for part in (*TABLES, *SECTIONS) for name in part.inputs}
+        - {"sources", "files"}
     )
-    if name in REPORT_INPUTS
 }
 REPORT_TABLE_FILES = {
     f"{name}_{fmt}": f"{REPORT_DIR}/tables/{name}.{fmt}"
@@ -43,7 +38,7 @@ rule tabulate_report:
         "../envs/emergence.yaml"
     params:
         **REPORT_SETTINGS,
-        stages=REPORT_STAGES,
+        stages=sorted(REPORT_STAGES),
     script:
         "../scripts/tabulate_report.py"
 

@@ -78,6 +78,34 @@ FIGURES: tuple[FigureSpec, ...] = (
         ("claims_targets",),
         "claims.policy_targets",
     ),
+    FigureSpec(
+        "trend_growth",
+        "models",
+        "Trend growth of real value added by sector and policy period",
+        ("models_trend_growth",),
+        "models.trend_growth",
+    ),
+    FigureSpec(
+        "segmented_trends",
+        "models",
+        "Segmented trends with slopes free to change at the policy dates",
+        ("etd", "models_break_segments"),
+        "models.segmented_trends",
+    ),
+    FigureSpec(
+        "forecasts",
+        "models",
+        "Forecasts of manufacturing's share and of total employment",
+        ("claims_targets", "etd", "models_backtest", "models_forecasts", "models_trend_growth"),
+        "models.forecasts",
+    ),
+    FigureSpec(
+        "forecast_backtest",
+        "models",
+        "Forecast accuracy against the random walk with drift",
+        ("models_backtest", "models_backtest_wins"),
+        "models.forecast_backtest",
+    ),
 )
 
 

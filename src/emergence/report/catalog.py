@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from emergence.errors import InputError
 from emergence.report.frames import (
     BASIS_LABELS,
     CURRENT_VA_SHARE,
@@ -21,6 +22,16 @@ from emergence.report.frames import (
     sector_series,
     share_matrix,
     status_counts,
+)
+from emergence.report.model_frames import (
+    BREAK_SERIES,
+    SECTOR_LABELS,
+    TREND_VARIABLE,
+    period_years,
+    rows_of,
+    series_label,
+    tests_of,
+    trend_rows,
 )
 from emergence.report.settings import Settings
 from emergence.report.tabulate import ReportTable
@@ -108,6 +119,43 @@ def productivity_decomposition(inputs: Mapping[str, pd.DataFrame], settings: Set
             "Total": terms["total"].to_numpy(),
         }
     )
+
+
+def trend_growth(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    """Trend growth of the focus country's real value added: sectors (total first) by policy period."""
+    rows = trend_rows(
+        inputs["models_trend_growth"], "models_trend_growth", settings.focus, TREND_VARIABLE, list(settings.periods)
+    )
+    years = period_years(rows)
+    labels = {**settings.periods, WHOLE_SAMPLE: "Whole sample"}
+    wide = rows.pivot(index="sector", columns="period", values="growth_pct")
+    wide = wide.loc[list(dict.fromkeys(rows["sector"])), list(dict.fromkeys(rows["period"]))]
+    wide.columns = [
+        f"{labels.get(p, p)}, {years[p][0]}-{years[p][1]}" if p in years else labels.get(p, p) for p in wide.columns
+    ]
+    sectors = pd.DataFrame({"Sector": [SECTOR_LABELS.get(s, s) for s in wide.index]})
+    return pd.concat([sectors, wide.reset_index(drop=True)], axis=1)
+
+
+def break_tests(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+    """For the focus country's main series: p-values of a change in trend growth at each launch year and jointly,
+    and the break year a search over all years finds, with its p-value."""
+    tests, search = inputs["models_break_tests"], inputs["models_break_search"]
+    present = set(zip(tests["sector"], tests["variable"], strict=True))
+    records = []
+    for sector, variable in [key for key in BREAK_SERIES if key in present]:
+        row = {"Series": series_label(sector, variable)}
+        for test in tests_of(tests, "models_break_tests", settings.focus, sector, variable).itertuples():
+            name = "joint" if pd.isna(test.policy_year) else str(int(test.policy_year))
+            row[f"p, {name}"] = test.bootstrap_p_value  # missing where a segment is too short to test
+        found = rows_of(search, "models_break_search", country=settings.focus, sector=sector, variable=variable)
+        found = found.iloc[0]
+        row["Break year"] = "" if pd.isna(found["break_year"]) else str(int(found["break_year"]))
+        row["p, break year"] = found["sup_f_p_value"]
+        records.append(row)
+    if not records:
+        raise InputError("models_break_tests", f"rows of the series {list(BREAK_SERIES)}", "at least one series")
+    return pd.DataFrame.from_records(records)
 
 
 def claims_summary(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
@@ -212,6 +260,27 @@ TABLES: tuple[ReportTable, ...] = (
         "Three-term shift-share of value added per person engaged at constant prices; Total = Within + Static + "
         "Dynamic.",
         decimals=2,
+    ),
+    ReportTable(
+        "trend_growth",
+        "Trend growth of real value added by sector and policy period (% a year)",
+        ("models_trend_growth",),
+        trend_growth,
+        f"{source_label('etd')}; the project's models stage",
+        "OLS slope of log value added at constant prices on time within each period, from the year before it "
+        "starts; intervals in the figure of trend growth. n/a: too few years for an estimate.",
+    ),
+    ReportTable(
+        "break_tests",
+        "Changes in trend growth at the policy launch years, and the break year the data suggest",
+        ("models_break_search", "models_break_tests"),
+        break_tests,
+        f"{source_label('etd')}; the project's models stage",
+        "p: bootstrap p-value (AR sieve) of an F test of no change in trend growth at the launch year, in a "
+        "continuous segmented trend of the log level; joint: all launch years at once. Break year: the year whose "
+        "break in level and slope fits best (sup-F), searching every year that leaves both sides long enough, with "
+        "its bootstrap p-value. n/a: a segment would be too short to test.",
+        decimals=3,
     ),
     ReportTable(
         "claims_summary",

@@ -25,6 +25,29 @@ from emergence.report.frames import (
     sector_series,
     share_matrix,
 )
+from emergence.report.model_frames import (
+    BREAK_SERIES,
+    DISCUSSED_BREAKS,
+    FORECAST_SERIES,
+    MODEL_LABELS,
+    SECTOR_LABELS,
+    TOTAL,
+    TREND_VARIABLE,
+    VERDICT_LABELS,
+    best_model,
+    confidence_level,
+    finite,
+    rows_of,
+    segments_of,
+    series_label,
+    series_of,
+    series_phrase,
+    share_targets,
+    tests_of,
+    trend_rows,
+    winner,
+    wins,
+)
 from emergence.report.settings import Settings
 
 
@@ -133,11 +156,234 @@ def claims(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
     }
 
 
+def _year(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _fit(row) -> dict:
+    return {
+        "first_year": _year(row.first_year),
+        "last_year": _year(row.last_year),
+        "n": int(row.n),
+        "status": str(row.status),
+        "growth": finite(row.growth_pct),
+        "low": finite(row.ci_low_pct),
+        "high": finite(row.ci_high_pct),
+    }
+
+
+def _trend(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
+    """Trend growth of real value added by sector and period; the periods fitted with classical intervals and the
+    fits that could not be made."""
+    from emergence.models.trend import SHORT
+
+    rows = trend_rows(
+        inputs["models_trend_growth"], "models_trend_growth", settings.focus, TREND_VARIABLE, list(settings.periods)
+    )
+    labels = {**settings.periods, WHOLE_SAMPLE: "Whole sample"}
+    short = rows[rows["status"] == SHORT].drop_duplicates("period")
+    whole = rows[(rows["period"] == WHOLE_SAMPLE) & (rows["sector"] != TOTAL) & rows["growth_pct"].notna()]
+    whole = whole.set_index("sector")["growth_pct"]
+    return {
+        "periods": list(dict.fromkeys(rows["period"])),
+        "period_labels": {p: labels.get(p, p) for p in dict.fromkeys(rows["period"])},
+        "by_sector": {
+            sector: {row.period: _fit(row) for row in part.itertuples()}
+            for sector, part in rows.groupby("sector", sort=False)
+        },
+        "classical": [{"period": labels.get(r.period, r.period), "years": int(r.n)} for r in short.itertuples()],
+        "not_estimated": [
+            {
+                "sector": SECTOR_LABELS.get(r.sector, r.sector),
+                "period": labels.get(r.period, r.period),
+                "status": r.status,
+            }
+            for r in rows[rows["growth_pct"].isna()].itertuples()
+        ],
+        "fastest_whole": SECTOR_LABELS.get(whole.idxmax(), whole.idxmax()) if len(whole) else None,
+        "slowest_whole": SECTOR_LABELS.get(whole.idxmin(), whole.idxmin()) if len(whole) else None,
+    }
+
+
+def _break_series(inputs: Mapping[str, pd.DataFrame], settings: Settings, sector: str, variable: str, alpha: float):
+    """One series' tests at each launch year and jointly, its segments' growth and the search for a break."""
+    rows = tests_of(inputs["models_break_tests"], "models_break_tests", settings.focus, sector, variable)
+    at_years = rows[rows["policy_year"].notna()]
+    joint = rows[rows["policy_year"].isna()]
+    parts = segments_of(
+        inputs["models_break_segments"], "models_break_segments", settings.focus, sector, variable, required=False
+    )
+    found = rows_of(
+        inputs["models_break_search"], "models_break_search", country=settings.focus, sector=sector, variable=variable
+    ).iloc[0]
+    tested = {int(r.policy_year): (str(r.status), finite(r.bootstrap_p_value)) for r in at_years.itertuples()}
+    return {
+        "sector": sector,
+        "variable": variable,
+        "label": series_label(sector, variable),
+        "phrase": series_phrase(sector, variable),
+        "discussed": (sector, variable) in DISCUSSED_BREAKS,
+        "tests": {str(year): {"status": status, "p": p} for year, (status, p) in tested.items()},
+        "joint": {"status": str(joint["status"].iloc[0]), "p": finite(joint["bootstrap_p_value"].iloc[0])}
+        if len(joint)
+        else None,
+        "changed_at": [year for year, (_, p) in tested.items() if p is not None and p < alpha],
+        "untestable": [{"year": year, "status": status} for year, (status, p) in tested.items() if p is None],
+        "segments": [
+            {"first_year": int(r.first_year), "last_year": int(r.last_year), "growth": finite(r.growth_pct)}
+            for r in parts.itertuples()
+        ],
+        "search": {
+            "status": str(found["status"]),
+            "break_year": _year(found["break_year"]),
+            "p": finite(found["sup_f_p_value"]),
+            "first_candidate": _year(found["first_candidate"]),
+            "last_candidate": _year(found["last_candidate"]),
+            "nearest_policy_year": _year(found["nearest_policy_year"]),
+            "years_from_policy": _year(found["years_from_policy"]),
+            "cusum_p": finite(found["cusum_p_value"]),
+        },
+    }
+
+
+def _unit_roots(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
+    """How the focus country's series read under ADF and KPSS together: counts by verdict, and the main series."""
+    rows = rows_of(inputs["models_unit_root"], "models_unit_root", country=settings.focus)
+    tested = rows[rows["verdict"].notna()]
+    counts = tested["verdict"].value_counts()
+    main = []
+    for sector, variable in BREAK_SERIES:
+        match = tested[(tested["sector"] == sector) & (tested["variable"] == variable)]
+        if len(match):
+            r = match.iloc[0]
+            main.append(
+                {
+                    "label": series_label(sector, variable),
+                    "phrase": series_phrase(sector, variable),
+                    "verdict": str(r["verdict"]),
+                    "adf_p": finite(r["adf_p_value"]),
+                    "kpss_p": finite(r["kpss_p_value"]),
+                    "kpss_bound": None if pd.isna(r["kpss_p_value_bound"]) else str(r["kpss_p_value_bound"]),
+                }
+            )
+    return {
+        "series": int(len(rows)),
+        "tested": int(len(tested)),
+        "by_verdict": {v: int(counts.get(v, 0)) for v in VERDICT_LABELS},
+        "main": main,
+    }
+
+
+def _forecast_at(path: pd.DataFrame, year: int) -> dict | None:
+    """One year of a model's forecast (rows indexed by year) with its interval, if the forecast reaches it."""
+    if year not in path.index:
+        return None
+    row = path.loc[year]
+    return {"year": year, "value": float(row["value"]), "lower": float(row["lower"]), "upper": float(row["upper"])}
+
+
+def _forecasts(inputs: Mapping[str, pd.DataFrame], settings: Settings, target: dict | None) -> list[dict]:
+    """Per forecast series: the last observation, the backtest's best model, its forecasts at the horizon and, for
+    a share, in the target's year."""
+    etd, backtest = inputs["etd"], inputs["models_backtest"]
+    out = []
+    for sector, variable in FORECAST_SERIES:
+        history = series_of(etd, "etd", settings.focus, sector, variable)
+        best = best_model(backtest, "models_backtest", settings.focus, sector, variable)
+        paths = rows_of(
+            inputs["models_forecasts"], "models_forecasts", country=settings.focus, sector=sector, variable=variable
+        )
+        chosen = paths[paths["model"] == best].set_index("year")
+        scores = rows_of(backtest, "models_backtest", country=settings.focus, sector=sector, variable=variable)
+        ratio = scores.loc[scores["model"] == best, "rmse_ratio"]
+        share = variable.endswith("_share")
+        out.append(
+            {
+                "label": series_label(sector, variable),
+                "phrase": series_phrase(sector, variable),
+                "unit": str(rows_of(etd, "etd", variable=variable)["unit"].iloc[0]),
+                "share": share,
+                "last_year": int(history.index[-1]),
+                "last_value": float(history.iloc[-1]),
+                "best": best,
+                "best_label": MODEL_LABELS.get(best, best) if best else None,
+                "best_ratio": finite(ratio.iloc[0]) if len(ratio) else None,
+                "horizon": _forecast_at(chosen, int(paths["year"].max())),
+                "at_target": _forecast_at(chosen, target["horizon_end"]) if share and target else None,
+            }
+        )
+    return out
+
+
+def _share_target(targets: pd.DataFrame) -> dict | None:
+    """The first of the plans' measurable share targets, if any."""
+    shares = share_targets(targets)
+    if shares.empty:
+        return None
+    t = shares.iloc[0]
+    return {
+        "plan": str(t["plan"]),
+        "indicator": str(t["indicator"]),
+        "target": float(t["target"]),
+        "unit": str(t["unit"]),
+        "horizon_end": int(t["horizon_end"]),
+        "outcome": finite(t["outcome"]),
+        "outcome_unit": None if pd.isna(t["outcome_unit"]) else str(t["outcome_unit"]),
+        "measured_to": _year(t["measured_to"]),
+    }
+
+
+def models(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
+    """The focus country's trend growth, breaks, unit-root reading, forecasts and backtest, and the plan's share
+    target the forecasts are set against. Tests are read at the intervals' level (alpha = 1 - confidence)."""
+    from emergence.models.forecast import RANDOM_WALK
+
+    confidence = confidence_level(inputs["models_trend_growth"], "models_trend_growth")
+    alpha = round(1.0 - confidence, 6)
+    target = _share_target(inputs["claims_targets"])
+    present = set(zip(inputs["models_break_tests"]["sector"], inputs["models_break_tests"]["variable"], strict=True))
+    table = wins(inputs["models_backtest_wins"], "models_backtest_wins", settings.focus)
+    return {
+        "confidence": 100.0 * confidence,
+        "alpha": alpha,
+        "trend": _trend(inputs, settings),
+        "breaks": [_break_series(inputs, settings, s, v, alpha) for s, v in BREAK_SERIES if (s, v) in present],
+        "unit_root": _unit_roots(inputs, settings),
+        "target": target,
+        "forecasts": _forecasts(inputs, settings, target),
+        "backtest": {
+            "series": int(table["series"].max()),
+            "models": list(table.index),
+            "labels": {m: MODEL_LABELS.get(m, m) for m in table.index},
+            "wins": {m: int(r["wins"]) for m, r in table.iterrows()},
+            "median_ratio": {m: finite(r["median_rmse_ratio"]) for m, r in table.iterrows()},
+            "winner": winner(table),
+            "benchmark": RANDOM_WALK,
+        },
+    }
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("structure", ("etd", "sector_groups", "un_ama"), structure),
     Section("clusters", ("clusters", "cluster_companies"), clusters),
     Section("decomposition", ("structure_decomposition",), decomposition),
     Section("claims", ("claims_ledger", "claims_targets"), claims),
+    Section(
+        "models",
+        (
+            "claims_targets",
+            "etd",
+            "models_backtest",
+            "models_backtest_wins",
+            "models_break_search",
+            "models_break_segments",
+            "models_break_tests",
+            "models_forecasts",
+            "models_trend_growth",
+            "models_unit_root",
+        ),
+        models,
+    ),
 )
 
 
