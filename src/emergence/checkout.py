@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from emergence.config import ROOT
 
 
 def project_files(root: Path = ROOT) -> list[str]:

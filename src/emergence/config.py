@@ -10,7 +10,9 @@ import yaml
 
 from emergence.errors import InputError
 
-SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+DEFAULT_CONFIG = ROOT / "config" / "config.yaml"
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

@@ -27,108 +27,31 @@ PAPER_REDUCTIONS = ("value", "sum", "average", "count", "count_below", "sum_larg
 SERIES_REDUCTIONS = (*recipes.REDUCTIONS, "rank")
 DEFAULT_COUNTRY = "MAR"
 
-# Sectors and variables of each processed table, as the clean stage's data contract defines them.
-_SHARES = ("va_current_share", "va_constant_share", "emp_share")
-SERIES_CONTRACT = {
-    "etd": (
-        {
-            "agriculture",
-            "mining",
-            "manufacturing",
-            "utilities",
-            "construction",
-            "trade",
-            "transport",
-            "business",
-            "finance",
-            "real_estate",
-            "government",
-            "other_services",
-            "total",
-        },
-        {"va_current", "va_constant", "emp", *_SHARES},
-    ),
-    "ggdc10": (
-        {
-            "agriculture",
-            "mining",
-            "manufacturing",
-            "utilities",
-            "construction",
-            "trade",
-            "transport",
-            "finance_business",
-            "government",
-            "community",
-            "total",
-        },
-        {"va_current", "va_constant", "emp", *_SHARES},
-    ),
-    "un_ama": (
-        {
-            "agriculture",
-            "mining_utilities",
-            "manufacturing",
-            "construction",
-            "trade",
-            "transport",
-            "other_activities",
-            "total",
-        },
-        {
-            "va_current_usd",
-            "va_current_lcu",
-            "va_constant_usd",
-            "va_current_usd_share",
-            "va_current_lcu_share",
-            "va_constant_usd_share",
-            "gdp_current_usd",
-            "gdp_current_lcu",
-            "gdp_constant_usd",
-        },
-    ),
-    "wdi": (
-        {"agriculture", "industry", "manufacturing", "services", "total"},
-        {
-            "va_share_gdp",
-            "va_growth_real",
-            "gdp_growth_real",
-            "emp_share",
-            "rd_expenditure",
-            "patent_applications_resident",
-            "patent_applications_nonresident",
-            "hightech_exports_share",
-            "manufactures_exports_share",
-            "fdi_inflows",
-        },
-    ),
-    "sector_groups": (
-        {
-            "primary",
-            "secondary",
-            "tertiary",
-            "agriculture",
-            "mining_utilities",
-            "manufacturing",
-            "construction",
-            "trade",
-            "services",
-            "total",
-        },
-        {
-            "va_current",
-            "va_constant",
-            "emp",
-            *_SHARES,
-            "va_current_usd",
-            "va_current_lcu",
-            "va_constant_usd",
-            "va_current_usd_share",
-            "va_current_lcu_share",
-            "va_constant_usd_share",
-        },
-    ),
-}
+
+def _series_contract() -> dict[str, tuple[set[str], set[str]]]:
+    """Sectors and variables of each processed table, as the source modules and the concordance define them."""
+    from emergence.config import DEFAULT_CONFIG, load_config
+    from emergence.sources import etd, ggdc10, un_ama, wdi
+
+    def wide(module) -> tuple[set[str], set[str]]:
+        levels = {variable for variable, _ in module.VARIABLES.values()}
+        return {*module.LEAVES.values(), "total"}, levels | {f"{v}_share" for v in levels}
+
+    un_levels = {f"va_{suffix}" for _, _, suffix in un_ama.TABLES.values()}
+    un = (
+        {*un_ama.CONCORDANCE_LEAVES, "total"},
+        un_levels | {f"{v}_share" for v in un_levels} | {f"gdp_{s}" for _, _, s in un_ama.TABLES.values()},
+    )
+    schemes = load_config(DEFAULT_CONFIG)["concordance"]["schemes"]
+    groups = {group for scheme in schemes.values() for group in scheme["groups"]} | {"total"}
+    return {
+        "etd": wide(etd),
+        "ggdc10": wide(ggdc10),
+        "un_ama": un,
+        "wdi": ({s for s, _, _ in wdi.INDICATORS.values()}, {v for _, v, _ in wdi.INDICATORS.values()}),
+        "sector_groups": (groups, wide(etd)[1] | (un[1] - {f"gdp_{s}" for _, _, s in un_ama.TABLES.values()})),
+    }
+
 
 LEDGER_SCHEMA = TableSchema(
     name="claims_ledger",
@@ -412,8 +335,9 @@ def series_refs(doc: dict) -> list[tuple[str, dict]]:
 def contract_violations(doc: dict) -> list[str]:
     """Series references that name a sector or variable the data contract does not define."""
     problems = []
+    contract = _series_contract()
     for location, ref in series_refs(doc):
-        sectors, variables = SERIES_CONTRACT[ref["table"]]
+        sectors, variables = contract[ref["table"]]
         wanted = ref["sector"] if isinstance(ref["sector"], list) else [ref["sector"]]
         problems += [f"{location}: sector {s}" for s in wanted if s not in sectors]
         if ref["variable"] not in variables:
