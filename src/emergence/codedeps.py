@@ -7,7 +7,7 @@ a package function rerun exactly the rules whose scripts reach it.
 
 from __future__ import annotations
 
-import ast
+import re
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +15,7 @@ PACKAGE = "emergence"
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 
+@cache
 def _module_file(name: str) -> Path | None:
     base = SOURCE_ROOT.joinpath(*name.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
@@ -23,22 +24,22 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _imported(path: Path, module: str | None) -> set[str]:
-    """Names of package modules imported anywhere in a file (also inside functions)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level and module:
-                package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
-                anchor = package[: len(package) - (node.level - 1)]
-                base = ".".join([*anchor, base] if base else anchor)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-    return {name for name in found if name == PACKAGE or name.startswith(PACKAGE + ".")}
+# Import statements of the package's modules, anywhere in a file (also inside functions). Read as text: parsing
+# every file into a syntax tree on each start of the workflow (a no-op included) costs more than the match.
+_FROM = re.compile(rf"^[ \t]*from[ \t]+({PACKAGE}(?:\.\w+)*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]+)", re.MULTILINE)
+_IMPORT = re.compile(rf"^[ \t]*import[ \t]+({PACKAGE}(?:\.\w+)*)", re.MULTILINE)
+
+
+@cache
+def _imported(path: Path) -> frozenset[str]:
+    """Names of package modules (and of names imported from them, which may be modules) a file imports."""
+    text = path.read_text(encoding="utf-8")
+    found = {match.group(1) for match in _IMPORT.finditer(text)}
+    for match in _FROM.finditer(text):
+        base, names = match.group(1), match.group(2).strip("()")
+        found.add(base)
+        found.update(f"{base}.{name.split()[0]}" for name in names.replace("\n", " ").split(",") if name.strip())
+    return frozenset(found)
 
 
 @cache
@@ -57,7 +58,7 @@ def _closure(module: str) -> frozenset[Path]:
         files.add(path)
         parts = name.split(".")
         stack.extend(".".join(parts[:i]) for i in range(1, len(parts)))  # parent packages run their __init__
-        stack.extend(_imported(path, name))
+        stack.extend(_imported(path))
     return frozenset(files)
 
 
@@ -65,7 +66,7 @@ def script_code(script: str | Path) -> list[str]:
     """The package files a workflow script depends on, sorted, as paths relative to the repository."""
     script = Path(script)
     files: set[Path] = set()
-    for name in _imported(script, None):
+    for name in _imported(script):
         files |= _closure(name)
     root = SOURCE_ROOT.parent
     return sorted(str(p.relative_to(root)) for p in files)

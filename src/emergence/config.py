@@ -15,7 +15,11 @@ SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 DEFAULT_CONFIG = ROOT / "config" / "config.yaml"
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (its wheels do): the workflow reads YAML on every start, even a no-op.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(SAFE_LOADER):
     """YAML loader that refuses a key given twice, which plain YAML silently resolves to the last one."""
 
     def construct_mapping(self, node, deep=False):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from emergence.config import SAFE_LOADER
 from emergence.errors import InputError
 from emergence.io import sha256_file
 
@@ -18,7 +19,7 @@ def load(path: str | os.PathLike) -> dict:
     """A manifest, checked for the fields every entry must have."""
     try:
         with open(path, encoding="utf-8") as handle:
-            entry = yaml.safe_load(handle)
+            entry = yaml.load(handle, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except FileNotFoundError:
         raise InputError(path, "file", "a manifest written by 'emergence snapshot'") from None
     except yaml.YAMLError as exc:
