@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
@@ -201,3 +203,18 @@ def _wins(backtest: pd.DataFrame) -> pd.DataFrame:
         )
         parts.append(summary.reset_index().assign(variable=variable))
     return pd.concat(parts, ignore_index=True)
+
+
+def run_rule(rule, params, source: str, outputs: Mapping[str, str], workers: int = 1) -> dict[str, pd.DataFrame]:
+    """What each models script does: read the clean table, type the settings, run `rule`, write its tables."""
+    from emergence.clean import SCHEMAS
+    from emergence.io import read_table
+    from emergence.models.schemas import write_tables
+    from emergence.models.settings import model_settings
+
+    settings = model_settings(params.countries, params.periods, params.policy_events, params.models)
+    clean = read_table(source, SCHEMAS["etd"])
+    tables = rule(clean, settings, source, workers=workers) if workers > 1 else rule(clean, settings, source)
+    write_tables(tables, outputs)
+    logging.getLogger(__name__).info("%s", ", ".join(f"{n}: {len(t)} rows" for n, t in sorted(tables.items())))
+    return tables
