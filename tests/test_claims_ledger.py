@@ -79,7 +79,7 @@ def test_ledger_is_deterministic(tmp_path, clean_paths, paper_tables, config):
         write_table(frame, tables[name], PAPER_SCHEMAS[name])
     outputs = []
     for run in ("a", "b"):
-        paths = {name: tmp_path / run / f"{name}.csv" for name in ("ledger", "summary", "consistency")}
+        paths = {name: tmp_path / run / f"{name}.csv" for name in ("ledger", "summary", "consistency", "targets")}
         write_ledger(CLAIMS, tables, paths, config["claims"])
         outputs.append({name: path.read_bytes() for name, path in paths.items()})
     assert outputs[0] == outputs[1]

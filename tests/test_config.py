@@ -238,3 +238,32 @@ def test_an_unknown_scheme_is_refused(settings):
 def test_an_unknown_source_is_refused(settings):
     message = concordance_error(settings, lambda c: c["sources"].update(ilo={"broad3": {"primary": ["agriculture"]}}))
     assert "key 'concordance/sources'" in message and "'ilo' was unexpected" in message
+
+
+def test_the_schema_verdict_is_cached_for_the_same_settings_only(tmp_path, settings):
+    cache = tmp_path / "cache"
+    first = validate_config(settings, where="config/config.yaml", cache_dir=cache)
+    assert first == validate_config(settings, where="config/config.yaml")
+    [entry] = cache.glob("*.pickle")
+    assert validate_config(settings, where="config/config.yaml", cache_dir=cache) == first
+    assert list(cache.glob("*.pickle")) == [entry]
+    changed = copy.deepcopy(settings)
+    changed["reconciliation"]["tolerance_pp"] = 2.5
+    assert validate_config(changed, cache_dir=cache)["reconciliation"]["tolerance_pp"] == 2.5
+    assert [p.name for p in cache.glob("*.pickle")] != [entry.name]  # the earlier verdict is replaced
+    assert len(list(cache.glob("*.pickle"))) == 1
+
+
+def test_invalid_settings_are_refused_with_a_cache_and_leave_no_verdict(tmp_path, settings):
+    settings["reconciliation"]["tolerance_pp"] = "one"
+    with pytest.raises(InputError, match="reconciliation/tolerance_pp"):
+        validate_config(settings, where="config/config.yaml", cache_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_checks_beyond_the_schema_run_on_a_cached_verdict(tmp_path, settings):
+    settings["periods"][0]["start"], settings["periods"][0]["end"] = 2010, 2000  # passes the schema only
+    for _ in range(2):  # the second time the schema's verdict comes from the cache
+        with pytest.raises(InputError, match="start <= end"):
+            validate_config(settings, cache_dir=tmp_path)
+        assert len(list(tmp_path.glob("*.pickle"))) == 1

@@ -7,6 +7,7 @@ import pytest
 
 from emergence.config import load_config
 from emergence.models.breaks import (
+    BURN_IN,
     HINGE,
     JOINT,
     SHIFT,
@@ -16,6 +17,7 @@ from emergence.models.breaks import (
     knot_status,
     policy_breaks,
     segmented_design,
+    sieve_draws,
     unknown_break,
     yule_walker,
 )
@@ -138,6 +140,25 @@ def test_f_statistics_match_the_textbook_chow_formula():
     rss0 = np.sum((y - X0 @ np.linalg.lstsq(X0, y, rcond=None)[0]) ** 2)
     rss1 = np.sum((y - X1 @ np.linalg.lstsq(X1, y, rcond=None)[0]) ** 2)
     assert stats_at[i] == pytest.approx(((rss0 - rss1) / 2) / (rss1 / 25), rel=1e-9)
+
+
+def test_sieve_draws_follow_the_fitted_autoregression_from_rest():
+    """Each draw is an AR(2) started at zero BURN_IN years before the sample: with the shocks the generator gave,
+    the recursion written out by hand gives the same series."""
+    rng = np.random.default_rng(26)
+    u = np.zeros(400)
+    for t in range(2, len(u)):
+        u[t] = 0.5 * u[t - 1] - 0.2 * u[t - 2] + rng.normal()
+    draws = sieve_draws(u, 2, 3, np.random.default_rng(27))
+    phi = yule_walker(u, 2)
+    innovations = u[2:] - phi[0] * u[1:-1] - phi[1] * u[:-2]
+    shocks = np.random.default_rng(27).choice(innovations - innovations.mean(), size=(3, len(u) + BURN_IN))
+    expected = np.zeros_like(shocks)
+    for t in range(shocks.shape[1]):
+        expected[:, t] = shocks[:, t] + (phi[0] * expected[:, t - 1] if t >= 1 else 0)
+        expected[:, t] += phi[1] * expected[:, t - 2] if t >= 2 else 0
+    assert draws.shape == (3, len(u))
+    assert np.allclose(draws, expected[:, BURN_IN:], rtol=1e-12, atol=1e-12)
 
 
 def test_yule_walker_recovers_an_autoregression():

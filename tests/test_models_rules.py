@@ -110,13 +110,24 @@ def test_test_breaks_finds_the_2009_break_in_manufacturing_only(tmp_path):
     assert tests.loc[("MAR", "manufacturing", "va_constant", "hinge", "2014"), "bootstrap_p_value"] > 0.01
 
 
-def test_forecast_series_writes_forecasts_that_add_up_and_names_winners(tmp_path):
+def forecast_tables(settings, workers=1):
+    """What the two rules write, forecast_series and backtest_forecasts, together."""
+    return {
+        **rules.forecast_series(clean_table(), settings, "fixture", workers=workers),
+        **rules.backtest_forecasts(clean_table(), settings, "fixture", workers=workers),
+    }
+
+
+def test_forecast_rules_write_forecasts_that_add_up_and_name_winners(tmp_path):
     settings = replace(settings_for("forecast", **FAST_FORECAST), countries=("MAR",))
-    tables = rules.forecast_series(clean_table(), settings, "fixture")
+    tables = forecast_tables(settings)
     write_tables(tables, {name: str(tmp_path / f"{name}.csv") for name in tables})  # share sums checked here
     forecasts = tables["forecasts"]
     assert sorted(forecasts["year"].unique()) == [2019, 2020, 2021]
     assert set(forecasts["model"]) == {"rw_drift", "ets_damped", "arima"}
+    emp_shares = forecasts[(forecasts["variable"] == "emp_share") & (forecasts["model"] == "arima")]
+    specs = emp_shares.drop_duplicates("sector")["spec"]
+    assert (specs == "base").sum() == 1 and specs.str.startswith("ARIMA(").sum() == len(specs) - 1
     shares = forecasts[forecasts["variable"] == "emp_share"].groupby(["country", "model", "year"])["value"].sum()
     assert np.allclose(shares, 100)
     backtest = tables["backtest"]
@@ -129,7 +140,7 @@ def test_forecast_series_writes_forecasts_that_add_up_and_names_winners(tmp_path
 def test_only_the_focus_country_is_backtested_by_default_and_every_country_is_forecast():
     settings = replace(settings_for("forecast", **FAST_FORECAST), variables=("va_constant", "emp_share"))
     assert settings.forecast.backtest_countries == ("MAR",)
-    tables = rules.forecast_series(clean_table(), settings, "fixture")
+    tables = forecast_tables(settings)
     assert set(tables["forecasts"]["country"]) == {"MAR", "TUN"}
     scored = tables["backtest"].groupby("country")["n_forecasts"].sum()
     assert scored["MAR"] > 0 and scored["TUN"] == 0
@@ -141,8 +152,7 @@ def test_only_the_focus_country_is_backtested_by_default_and_every_country_is_fo
 def test_forecasts_are_identical_across_runs_and_worker_counts(tmp_path):
     settings = settings_for("forecast", **FAST_FORECAST)
     settings = replace(settings, countries=("MAR",), variables=("va_constant", "emp_share"))
-    one = rules.forecast_series(clean_table(), settings, "fixture", workers=1)
-    two = rules.forecast_series(clean_table(), settings, "fixture", workers=2)
+    one, two = forecast_tables(settings, workers=1), forecast_tables(settings, workers=2)
     for name in one:
         first, second = tmp_path / f"{name}_1.csv", tmp_path / f"{name}_2.csv"
         write_tables({name: one[name]}, {name: str(first)})

@@ -32,7 +32,8 @@ from emergence.report.model_text import break_text, changes_text, forecast_text,
 from emergence.report.notebook import inject_parameters, notebook_parameters
 from emergence.report.provenance import build_date, build_epoch, git_commit, manifest_frames
 from emergence.report.render import notebook_markdown
-from emergence.report.results import build_results, read_results, write_results
+from emergence.report.results import build_results, write_results
+from emergence.report.results_file import read_results
 from emergence.report.tabulate import ReportTable, to_html, to_latex, to_markdown, write_report_table
 from emergence.report.text import number
 

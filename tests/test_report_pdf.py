@@ -20,7 +20,7 @@ from emergence.io import read_table
 from emergence.report.build import tabulate_report
 from emergence.report.notebook import execute_notebook, notebook_parameters
 from emergence.report.render import render_report_files
-from emergence.report.results import read_results
+from emergence.report.results_file import read_results
 from emergence.report.text import number
 
 ROOT = Path(__file__).resolve().parents[1]

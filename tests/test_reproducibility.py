@@ -108,7 +108,7 @@ def test_a_config_parameter_reruns_the_rules_that_use_it(built):
     finally:
         config.write_text(original)
     assert "reconcile_sources" in planned
-    assert not planned & {"verify_raw", "clean_etd", "clean_wdi", "group_sectors", "decompose_productivity"}
+    assert not planned & {"verify_raw", "clean_etd", "clean_wdi", "group_sectors", "analyse_structure"}
 
 
 def test_a_package_edit_reruns_the_rules_whose_code_uses_it(built):
@@ -120,7 +120,7 @@ def test_a_package_edit_reruns_the_rules_whose_code_uses_it(built):
     finally:
         module.write_text(original)
     assert "reconcile_sources" in planned
-    assert not planned & {"verify_raw", "clean_etd", "group_sectors", "decompose_productivity"}
+    assert not planned & {"verify_raw", "clean_etd", "group_sectors", "analyse_structure"}
 
 
 def test_a_changed_raw_byte_stops_the_build_at_verification(built):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
+import pickle
 from pathlib import Path
 
 import yaml
@@ -50,20 +52,46 @@ def load_config(path: str | os.PathLike, overrides: dict | None = None) -> dict:
     return validate_config(data, where=str(path))
 
 
-def validate_config(data: dict, where: str = "config") -> dict:
-    """Defaults filled in and every rule checked; the first violation is an error naming the key."""
+def validate_config(data: dict, where: str = "config", cache_dir: str | os.PathLike | None = None) -> dict:
+    """Defaults filled in and every rule checked; the first violation is an error naming the key.
+
+    With `cache_dir`, the schema's verdict on valid settings is kept there under a digest of the settings, the
+    schema and this module, and reused when they recur: the workflow validates on every start, and importing the
+    schema validator alone would be a fifth of a no-op's own work.
+    """
+    config = _schema_checked(data, where) if cache_dir is None else _cached_schema_check(data, where, Path(cache_dir))
+    _check_periods(config, where)
+    _check_concordance(config, where)
+    return config
+
+
+def _schema_checked(data: dict, where: str) -> dict:
     import jsonschema
 
     config = copy.deepcopy(data)
-    schema = read_yaml(SCHEMA)
-    validator = _with_defaults(jsonschema.Draft7Validator)(schema)
+    validator = _with_defaults(jsonschema.Draft7Validator)(read_yaml(SCHEMA))
     errors = sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         error = errors[0]
         key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise InputError(where, f"key '{key}'", _expected(error), error.instance)
-    _check_periods(config, where)
-    _check_concordance(config, where)
+    return config
+
+
+def _cached_schema_check(data: dict, where: str, cache_dir: Path) -> dict:
+    digest = hashlib.sha256(pickle.dumps(data, protocol=5))
+    for path in (SCHEMA, Path(__file__)):
+        digest.update(path.read_bytes())
+    cached = cache_dir / f"{digest.hexdigest()}.pickle"
+    if cached.is_file():
+        return pickle.loads(cached.read_bytes())  # noqa: S301 - written below, inside the project
+    config = _schema_checked(data, where)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob("*.pickle"):  # verdicts on earlier settings
+        old.unlink(missing_ok=True)
+    tmp = cache_dir / f".{cached.name}.{os.getpid()}"  # one per process: jobs may validate at the same time
+    tmp.write_bytes(pickle.dumps(config, protocol=5))
+    os.replace(tmp, cached)
     return config
 
 

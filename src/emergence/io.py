@@ -7,11 +7,14 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from emergence.errors import InputError
-from emergence.tables import TableSchema
+
+if TYPE_CHECKING:  # pandas is imported where tables are read: jobs that only write files skip its import
+    import pandas as pd
+
+    from emergence.tables import TableSchema
 
 FLOAT_FORMAT = "%.12g"
 
@@ -71,6 +74,8 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike, schema: TableSchema) 
 
 def read_table(path: str | os.PathLike, schema: TableSchema | None = None) -> pd.DataFrame:
     """Read a processed CSV table, validating it when a schema is given."""
+    import pandas as pd
+
     try:
         df = pd.read_csv(path, keep_default_na=False, na_values=[""])
     except FileNotFoundError:

@@ -1,5 +1,6 @@
 # Claims: the paper's numeric statements recomputed from the processed tables, its own arithmetic checked,
-# the plans' targets set against outcomes, and cluster tables from its Tables 2 and 3. Three jobs.
+# the plans' targets set against outcomes (one job, which reads the claims and tables once), and cluster tables
+# from its Tables 2 and 3 (one job).
 
 CLAIMS_DIR = f"{PROCESSED}/claims"
 CLAIMS_FILE = f"{RAW}/paper/claims.yaml"
@@ -16,18 +17,14 @@ CLAIMS_TABLES = {
     )
 }
 CLAIMS_LEDGER = {
-    name: f"{CLAIMS_DIR}/{name}.csv" for name in ("ledger", "summary", "consistency")
+    name: f"{CLAIMS_DIR}/{name}.csv"
+    for name in ("ledger", "summary", "consistency", "targets")
 }
-CLAIMS_TARGETS_TABLE = f"{CLAIMS_DIR}/targets.csv"
 CLAIMS_CLUSTERS = {
     name: f"{CLAIMS_DIR}/clusters_{name}.csv"
     for name in ("by_year", "by_sector", "by_region", "members", "structure")
 }
-CLAIMS_TARGETS = [
-    *CLAIMS_LEDGER.values(),
-    CLAIMS_TARGETS_TABLE,
-    *CLAIMS_CLUSTERS.values(),
-]
+CLAIMS_TARGETS = [*CLAIMS_LEDGER.values(), *CLAIMS_CLUSTERS.values()]
 
 
 rule build_claims_ledger:
@@ -47,24 +44,6 @@ rule build_claims_ledger:
         tolerance=config["claims"],
     script:
         "../scripts/build_claims_ledger.py"
-
-
-rule compare_policy_targets:
-    input:
-        **CLAIMS_TABLES,
-        claims=CLAIMS_FILE,
-        verified=VERIFIED,
-        code=code("compare_policy_targets.py"),
-    output:
-        targets=CLAIMS_TARGETS_TABLE,
-    log:
-        "logs/claims/compare_policy_targets.log",
-    conda:
-        "../envs/emergence.yaml"
-    params:
-        tables=sorted(CLAIMS_TABLES),
-    script:
-        "../scripts/compare_policy_targets.py"
 
 
 rule tabulate_clusters:

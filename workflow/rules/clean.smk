@@ -23,6 +23,7 @@ rule clean_etd:
         table=f"{CLEAN}/etd.csv",
     log:
         "logs/clean/clean_etd.log",
+    priority: 2
     conda:
         "../envs/emergence.yaml"
     params:

@@ -1,12 +1,17 @@
 # Settings validated (defaults filled, unknown keys refused) before any job runs, and the raw files that the
 # selected releases' manifests list.
+import threading
 from pathlib import Path
 
 from emergence.config import validate_config
 from emergence import manifest as raw_manifest
 from emergence.codedeps import script_code
 
-config.update(validate_config(config, where="config/config.yaml"))
+config.update(
+    validate_config(
+        config, where="config/config.yaml", cache_dir=".snakemake/emergence/config"
+    )
+)
 
 RAW = "data/raw"
 PROCESSED = "data/processed"
@@ -94,3 +99,19 @@ def figure_code(family):
         path = f"src/emergence/figures/{module}.py"
         files |= {path, *script_code(f"{workflow.basedir}/{path}")}
     return sorted(files)
+
+
+# At the end of a build: Snakemake's job-rate limiter leaves a one-second timer behind (it re-checks the queue),
+# and the interpreter waits for it before exiting. Nothing is left to schedule, so the timers are cancelled.
+def cancel_scheduler_timers():
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
+
+
+onsuccess:
+    cancel_scheduler_timers()
+
+
+onerror:
+    cancel_scheduler_timers()

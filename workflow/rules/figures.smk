@@ -138,6 +138,7 @@ rule draw_model_figures:
         **figure_outputs("models"),
     log:
         "logs/figures/draw_model_figures.log",
+    priority: 1
     conda:
         "../envs/emergence.yaml"
     params:

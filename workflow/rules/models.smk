@@ -1,5 +1,8 @@
 # Models: trend growth, breaks at the policy dates and forecasts of the ETD series (real value added, employment,
-# labour productivity, sector shares). Three jobs, each covering every configured country and series.
+# labour productivity, sector shares). Four jobs, each covering every configured country and series; the
+# forecasts and their backtest share no fit, so they are two jobs that run side by side.
+# Priorities: the report waits longest for this stage (the backtest, then the forecasts, then the figures drawn
+# from them), so its jobs and the clean ETD table they read start before other ready jobs.
 
 MODELS_DIR = f"{PROCESSED}/models"
 MODELS_INPUT = f"{PROCESSED}/clean/etd.csv"
@@ -20,24 +23,27 @@ MODELS_BREAKS = {
     name: f"{MODELS_DIR}/{name}.csv"
     for name in ("break_segments", "break_tests", "break_search")
 }
-MODELS_FORECASTS = {
-    name: f"{MODELS_DIR}/{name}.csv"
-    for name in ("forecasts", "backtest", "backtest_wins")
+MODELS_FORECASTS = {"forecasts": f"{MODELS_DIR}/forecasts.csv"}
+MODELS_BACKTEST = {
+    name: f"{MODELS_DIR}/{name}.csv" for name in ("backtest", "backtest_wins")
 }
 MODELS_TARGETS = [
     *MODELS_TRENDS.values(),
     *MODELS_BREAKS.values(),
     *MODELS_FORECASTS.values(),
+    *MODELS_BACKTEST.values(),
 ]
 
 
-# Each rule gets the shared keys and only the parts of `models` it uses, so other settings do not rerun it.
+# Each rule gets the shared keys and only the parts of `models` it uses, so other settings do not rerun it
+# (the forecasts and the backtest both get `forecast`: the backtest fits the same models).
 MODELS_PARAMS = {
     job: {**MODELS_COMMON, **{section: MODELS[section] for section in sections}}
     for job, sections in (
         ("fit_trends", ("diagnostics", "filters", "trend")),
         ("test_breaks", ("breaks", "trend")),
         ("forecast_series", ("forecast",)),
+        ("backtest_forecasts", ("forecast",)),
     )
 }
 
@@ -50,6 +56,7 @@ rule fit_trends:
         **MODELS_TRENDS,
     log:
         "logs/models/fit_trends.log",
+    priority: 1
     conda:
         "../envs/emergence.yaml"
     params:
@@ -67,6 +74,7 @@ rule test_breaks:
         **MODELS_BREAKS,
     log:
         "logs/models/test_breaks.log",
+    priority: 1
     conda:
         "../envs/emergence.yaml"
     params:
@@ -84,6 +92,7 @@ rule forecast_series:
         **MODELS_FORECASTS,
     log:
         "logs/models/forecast_series.log",
+    priority: 2
     conda:
         "../envs/emergence.yaml"
     threads: 1
@@ -92,3 +101,22 @@ rule forecast_series:
         models=MODELS_PARAMS["forecast_series"],
     script:
         "../scripts/forecast_series.py"
+
+
+rule backtest_forecasts:
+    input:
+        table=MODELS_INPUT,
+        code=code("backtest_forecasts.py"),
+    output:
+        **MODELS_BACKTEST,
+    log:
+        "logs/models/backtest_forecasts.log",
+    priority: 2
+    conda:
+        "../envs/emergence.yaml"
+    threads: 1
+    params:
+        **MODELS_SHARED,
+        models=MODELS_PARAMS["backtest_forecasts"],
+    script:
+        "../scripts/backtest_forecasts.py"

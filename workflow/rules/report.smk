@@ -1,5 +1,5 @@
-# Report: the report tables in four formats and the numbers the prose quotes (one job), the notebook executed
-# with its inputs declared (one job), then rendered to self-contained HTML and to PDF (one job).
+# Report: the report tables in four formats and the numbers the prose quotes (one job), then the notebook executed
+# with its inputs declared and rendered to self-contained HTML and to PDF (one job).
 # Needs figures.smk (REPORT_INPUTS, REPORT_STAGES, REPORT_SETTINGS, FIGURE_SVGS, FIGURES_TARGETS) included before it.
 from emergence.report.catalog import TABLES
 from emergence.report.results import SECTIONS
@@ -43,7 +43,7 @@ rule tabulate_report:
         "../scripts/tabulate_report.py"
 
 
-rule execute_report:
+rule render_report:
     input:
         notebook=REPORT_NOTEBOOK,
         results=REPORT_RESULTS,
@@ -51,30 +51,12 @@ rule execute_report:
         tables=[path for key, path in REPORT_TABLE_FILES.items() if key.endswith("_md")],
         code=sorted(
             {
-                *code("execute_report.py"),
+                *code("render_report.py"),
                 *script_code(f"{workflow.basedir}/{REPORT_NOTEBOOK}"),
             }
         ),
     output:
         notebook=f"{REPORT_DIR}/report.ipynb",
-    log:
-        "logs/report/execute_report.log",
-    conda:
-        "../envs/emergence.yaml"
-    params:
-        kernel=config["report"]["kernel"],
-        timeout=config["report"]["timeout"],
-    script:
-        "../scripts/execute_report.py"
-
-
-rule render_report:
-    input:
-        notebook=f"{REPORT_DIR}/report.ipynb",
-        results=REPORT_RESULTS,
-        figures=FIGURE_SVGS,
-        code=code("render_report.py"),
-    output:
         html=report(
             f"{REPORT_DIR}/report.html",
             caption="../report/report_html.rst",
@@ -90,6 +72,8 @@ rule render_report:
     conda:
         "../envs/emergence.yaml"
     params:
+        kernel=config["report"]["kernel"],
+        timeout=config["report"]["timeout"],
         title=config["report"]["title"],
     script:
         "../scripts/render_report.py"

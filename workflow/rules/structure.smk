@@ -1,5 +1,5 @@
 # Structural change: productivity decompositions, employment elasticities, shift-share and peer comparison.
-# Two jobs cover every country.
+# One job covers every country.
 
 STRUCTURE = config["structure"]
 STRUCTURE_DIR = f"{PROCESSED}/structure"
@@ -21,35 +21,20 @@ STRUCTURE_COMPARISON = {
 STRUCTURE_TARGETS = [*STRUCTURE_DECOMPOSITION.values(), *STRUCTURE_COMPARISON.values()]
 
 
-rule decompose_productivity:
+rule analyse_structure:
     input:
         table=STRUCTURE_INPUT,
-        code=code("decompose_productivity.py"),
+        code=code("analyse_structure.py"),
     output:
         **STRUCTURE_DECOMPOSITION,
+        **STRUCTURE_COMPARISON,
     log:
-        "logs/structure/decompose_productivity.log",
+        "logs/structure/analyse_structure.log",
     conda:
         "../envs/emergence.yaml"
     params:
         **STRUCTURE_PARAMS,
         annual=STRUCTURE["annual"],
-    script:
-        "../scripts/decompose_productivity.py"
-
-
-rule compare_sectors:
-    input:
-        table=STRUCTURE_INPUT,
-        code=code("compare_sectors.py"),
-    output:
-        **STRUCTURE_COMPARISON,
-    log:
-        "logs/structure/compare_sectors.log",
-    conda:
-        "../envs/emergence.yaml"
-    params:
-        **STRUCTURE_PARAMS,
         peer_sectors=sorted(STRUCTURE["peer_sectors"]),
     script:
-        "../scripts/compare_sectors.py"
+        "../scripts/analyse_structure.py"

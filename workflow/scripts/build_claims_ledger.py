@@ -1,4 +1,4 @@
-"""Rule build_claims_ledger: the claims ledger, its summary by status and the paper's internal checks."""
+"""Rule build_claims_ledger: the claims ledger, its summary by status, the paper's internal checks and the targets."""
 
 from emergence.claims.stage import write_ledger
 from emergence.runner import logged

@@ -1,7 +1,17 @@
-from emergence.report.render import render_report_files
+"""Rule render_report: the report notebook executed, then rendered to self-contained HTML and to PDF."""
+
+from emergence.report.render import publish_report
 from emergence.runner import logged
 
 with logged(snakemake.log[0]) as log:  # noqa: F821
-    inputs, outputs = snakemake.input, snakemake.output  # noqa: F821
-    render_report_files(inputs.notebook, inputs.results, outputs.html, outputs.pdf, snakemake.params.title)  # noqa: F821
-    log.info("rendered %s and %s", outputs.html, outputs.pdf)
+    params, inputs, outputs = snakemake.params, snakemake.input, snakemake.output  # noqa: F821
+    publish_report(
+        inputs.notebook,
+        outputs.notebook,
+        (inputs.results, inputs.figures, inputs.tables),
+        (outputs.html, outputs.pdf),
+        params.kernel,
+        params.timeout,
+        params.title,
+    )
+    log.info("executed %s into %s, rendered %s and %s", inputs.notebook, outputs.notebook, outputs.html, outputs.pdf)

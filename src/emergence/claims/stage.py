@@ -33,24 +33,18 @@ def read_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
 
 
 def write_ledger(claims_path: Path, tables: dict[str, Path], outputs: dict[str, Path], tolerance: dict) -> None:
-    """Ledger, summary by status and the internal consistency checks (outputs: ledger, summary, consistency)."""
+    """Ledger, summary by status, the internal consistency checks and the plans' targets against outcomes
+    (outputs: ledger, summary, consistency, targets): one reading of the claims and the tables serves them all."""
     where = str(claims_path)
     doc = read_yaml(claims_path)
     claims = check_claims(doc, where)
     frames = read_tables(tables)
+    known = context(claims, frames)
     tol = Tolerance.from_params(tolerance)
     ledger = write_table(build_ledger(claims, frames, tol, where), outputs["ledger"], LEDGER_SCHEMA)
     write_table(summarise(ledger), outputs["summary"], SUMMARY_SCHEMA)
-    checks = consistency_table(doc.get("checks", []), context(claims, frames), tol, where)
-    write_table(checks, outputs["consistency"], CONSISTENCY_SCHEMA)
-
-
-def write_targets(claims_path: Path, tables: dict[str, Path], output: Path) -> None:
-    """The plans' targets against outcomes."""
-    where = str(claims_path)
-    claims = check_claims(read_yaml(claims_path), where)
-    frames = read_tables(tables)
-    write_table(targets_table(claims, context(claims, frames), where), output, TARGETS_SCHEMA)
+    write_table(consistency_table(doc.get("checks", []), known, tol, where), outputs["consistency"], CONSISTENCY_SCHEMA)
+    write_table(targets_table(claims, known, where), outputs["targets"], TARGETS_SCHEMA)
 
 
 def write_clusters(clusters_path: Path, companies_path: Path, outputs: dict[str, Path]) -> None:

@@ -17,6 +17,7 @@ import math
 import numpy as np
 from scipy import stats
 from scipy.linalg import solve_toeplitz
+from scipy.signal import lfilter
 
 from emergence.models.ols import fit_ols, growth_pct
 from emergence.models.series import Series, series_rng
@@ -69,7 +70,7 @@ def f_stats(y: np.ndarray, null: np.ndarray, alternatives: np.ndarray, q: int, d
     """F statistics of each alternative (stacked annihilators) against the null, for each row of y."""
     y = np.atleast_2d(y)
     rss0 = np.sum((y @ null.T) ** 2, axis=-1)[:, None]
-    rss1 = np.sum(np.einsum("tij,bj->bti", alternatives, y) ** 2, axis=-1)
+    rss1 = np.sum((y @ alternatives.transpose(0, 2, 1)) ** 2, axis=-1).T  # residuals under each alternative
     return ((rss0 - rss1) / q) / (rss1 / df)
 
 
@@ -89,9 +90,7 @@ def sieve_draws(u: np.ndarray, lags: int, draws: int, rng: np.random.Generator) 
     innovations = u[lags:] - sum(phi[j] * u[lags - 1 - j : n - 1 - j] for j in range(lags)) if lags else u.copy()
     innovations = innovations - innovations.mean()
     shocks = rng.choice(innovations, size=(draws, n + BURN_IN), replace=True)
-    out = np.zeros_like(shocks)
-    for t in range(n + BURN_IN):
-        out[:, t] = shocks[:, t] + sum(phi[j] * out[:, t - 1 - j] for j in range(lags) if t - 1 - j >= 0)
+    out = lfilter([1.0], np.r_[1.0, -phi], shocks, axis=1)  # out[t] = shocks[t] + sum_j phi[j] out[t-1-j], from 0
     return out[:, BURN_IN:]
 
 

@@ -68,63 +68,93 @@ def test_breaks(clean: pd.DataFrame, settings: ModelSettings, where: str) -> dic
 def forecast_series(
     clean: pd.DataFrame, settings: ModelSettings, where: str, workers: int = 1
 ) -> dict[str, pd.DataFrame]:
-    """Forecasts to the horizon with intervals, the rolling-origin backtest and the count of its winners.
+    """Forecasts of every configured country's series to the horizon, with prediction intervals.
 
     Each level series and each country's set of shares is one task; `workers` processes share them out.
     """
+    rows = _run_tasks(_forecast_tasks(clean, settings, where), _forecasts_of, settings, workers)
+    return {"forecasts": _frame(rows)}
+
+
+def backtest_forecasts(
+    clean: pd.DataFrame, settings: ModelSettings, where: str, workers: int = 1
+) -> dict[str, pd.DataFrame]:
+    """The rolling-origin backtest of each model against the random walk, and the count of its winners. A rule of
+    its own beside forecast_series: the two share no fit, so they run side by side."""
+    scores = _with_winners(_frame(_run_tasks(_forecast_tasks(clean, settings, where), _backtest_of, settings, workers)))
+    if settings.sectors is not None:
+        scores = scores[scores["sector"].isin(settings.sectors)]
+    return {"backtest": scores, "backtest_wins": _wins(scores)}
+
+
+def _forecast_tasks(clean: pd.DataFrame, settings: ModelSettings, where: str) -> list[tuple]:
+    """A positive level series alone, or (country, share variable, its composition) for the shares."""
     tidy = build_model_series(clean, settings, where)
     tasks = [(series,) for series in iter_series(tidy[~tidy["variable"].map(is_share)], where) if series.positive]
     for variable in [v for v in settings.variables if is_share(v)]:
         tasks += [(country, variable, _composition(clean, country, variable, where)) for country in settings.countries]
-    run = partial(_forecast_task, settings=settings)
+    return tasks
+
+
+def _run_tasks(tasks: list[tuple], work, settings: ModelSettings, workers: int) -> list[dict]:
+    run = partial(work, settings=settings)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(run, tasks))
     else:
         results = [run(task) for task in tasks]
-    forecasts = [row for rows, _ in results for row in rows]
-    scores = _with_winners(_frame([row for _, rows in results for row in rows]))
-    if settings.sectors is not None:
-        scores = scores[scores["sector"].isin(settings.sectors)]
-    return {"forecasts": _frame(forecasts), "backtest": scores, "backtest_wins": _wins(scores)}
+    return [row for rows in results for row in rows]
 
 
-def _forecast_task(task: tuple, settings: ModelSettings) -> tuple[list[dict], list[dict]]:
-    return _level_models(task[0], settings) if len(task) == 1 else _share_models(*task, settings)
+def _forecasts_of(task: tuple, settings: ModelSettings) -> list[dict]:
+    return _level_forecasts(task[0], settings) if len(task) == 1 else _share_forecasts(*task, settings)
+
+
+def _backtest_of(task: tuple, settings: ModelSettings) -> list[dict]:
+    return _level_backtest(task[0], settings) if len(task) == 1 else _share_backtest(*task, settings)
 
 
 def _future_years(last_year: int, settings: ModelSettings) -> np.ndarray:
     return np.arange(last_year + 1, settings.forecast.horizon + 1)
 
 
-def _level_models(series: Series, settings: ModelSettings) -> tuple[list[dict], list[dict]]:
+def _labels(series: Series) -> dict:
+    return {"country": series.country, "sector": series.sector, "variable": series.variable, "source": series.source}
+
+
+def _level_forecasts(series: Series, settings: ModelSettings) -> list[dict]:
     y = np.log(series.values)
     years = _future_years(int(series.years[-1]), settings)
-    labels = {"country": series.country, "sector": series.sector, "variable": series.variable, "source": series.source}
-    forecasts, backtest = [], []
+    if not len(years):
+        return []
+    rows = []
     for model in MODELS:
-        fc = level_forecast(y, len(years), model, settings) if len(years) else None
-        if fc is not None:
-            forecasts += [
-                {**labels, "model": model, "year": int(year), "value": v, "lower": lo, "upper": hi, "unit": series.unit}
-                for year, v, lo, hi in zip(years, fc["value"], fc["lower"], fc["upper"], strict=True)
-            ]
-        scored = series.country in settings.forecast.backtest_countries
+        fc = level_forecast(y, len(years), model, settings)
+        fitted = {"model": model, "spec": fc["spec"], "converged": fc["converged"]}
+        rows += [
+            {**_labels(series), **fitted, "year": int(year), "value": v, "lower": lo, "upper": hi, "unit": series.unit}
+            for year, v, lo, hi in zip(years, fc["value"], fc["lower"], fc["upper"], strict=True)
+        ]
+    return rows
+
+
+def _level_backtest(series: Series, settings: ModelSettings) -> list[dict]:
+    y = np.log(series.values)
+    scored = series.country in settings.forecast.backtest_countries
+    rows = []
+    for model in MODELS:
         n, rmse, mae = accuracy(level_backtest_errors(y, model, settings) if scored else np.zeros(0))
-        spec, converged = (fc["spec"], fc["converged"]) if fc else (None, True)
-        backtest.append(
+        rows.append(
             {
-                **labels,
+                **_labels(series),
                 "model": model,
-                "spec": spec,
-                "converged": converged,
                 "n_forecasts": n,
                 "rmse": rmse,
                 "mae": mae,
                 "error_unit": LOG_ERROR_UNIT,
             }
         )
-    return forecasts, backtest
+    return rows
 
 
 def _composition(clean: pd.DataFrame, country: str, variable: str, where: str) -> tuple:
@@ -139,47 +169,54 @@ def _composition(clean: pd.DataFrame, country: str, variable: str, where: str) -
     return comp, wide.index.to_numpy(dtype=int), str(rows["unit"].iloc[0]), str(rows["source"].iloc[0])
 
 
-def _share_models(
-    country: str, variable: str, composition: tuple, settings: ModelSettings
-) -> tuple[list[dict], list[dict]]:
+def _share_forecasts(country: str, variable: str, composition: tuple, settings: ModelSettings) -> list[dict]:
     """Every sector's share forecast together (all sectors, so the forecasts sum to 100)."""
     comp, years_seen, unit, source = composition
     years = _future_years(int(years_seen[-1]), settings)
-    forecasts, backtest = [], []
+    if not len(years):
+        return []
+    rows = []
     for model in MODELS:
-        scored = country in settings.forecast.backtest_countries
-        errors = share_backtest_errors(comp, model, settings) if scored else np.zeros((0, len(comp.sectors)))
-        fc = share_forecast(comp, len(years), model, settings, (country, variable)) if len(years) else None
+        fc = share_forecast(comp, len(years), model, settings, (country, variable))
         for j, sector in enumerate(comp.sectors):
-            labels = {"country": country, "sector": sector, "variable": variable, "source": source}
-            if fc is not None:
-                forecasts += [
-                    {
-                        **labels,
-                        "model": model,
-                        "year": int(year),
-                        "value": fc["value"][i, j],
-                        "lower": fc["lower"][i, j],
-                        "upper": fc["upper"][i, j],
-                        "unit": unit,
-                    }
-                    for i, year in enumerate(years)
-                ]
-            n, rmse, mae = accuracy(errors[:, j])
-            spec, converged = (fc["spec"][j], bool(fc["converged"][j])) if fc else (None, True)
-            backtest.append(
+            labels = {"country": country, "sector": sector, "variable": variable, "source": source, "model": model}
+            fitted = {"spec": fc["spec"][j], "converged": bool(fc["converged"][j]), "unit": unit}
+            rows += [
                 {
                     **labels,
+                    **fitted,
+                    "year": int(year),
+                    "value": fc["value"][i, j],
+                    "lower": fc["lower"][i, j],
+                    "upper": fc["upper"][i, j],
+                }
+                for i, year in enumerate(years)
+            ]
+    return rows
+
+
+def _share_backtest(country: str, variable: str, composition: tuple, settings: ModelSettings) -> list[dict]:
+    comp, _, _, source = composition
+    scored = country in settings.forecast.backtest_countries
+    rows = []
+    for model in MODELS:
+        errors = share_backtest_errors(comp, model, settings) if scored else np.zeros((0, len(comp.sectors)))
+        for j, sector in enumerate(comp.sectors):
+            n, rmse, mae = accuracy(errors[:, j])
+            rows.append(
+                {
+                    "country": country,
+                    "sector": sector,
+                    "variable": variable,
+                    "source": source,
                     "model": model,
-                    "spec": spec,
-                    "converged": converged,
                     "n_forecasts": n,
                     "rmse": rmse,
                     "mae": mae,
                     "error_unit": SHARE_ERROR_UNIT,
                 }
             )
-    return forecasts, backtest
+    return rows
 
 
 def _with_winners(backtest: pd.DataFrame) -> pd.DataFrame:

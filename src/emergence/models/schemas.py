@@ -139,6 +139,8 @@ FORECASTS = TableSchema(
     columns=(
         *SERIES,
         Column("model", "str", allowed=MODELS),
+        Column("spec", "str"),  # the fitted model, or 'base' / 'held' for shares not forecast through a log-ratio
+        Column("converged", "bool"),
         Column("year", "int", min=1900, max=2100),
         Column("value", "float"),
         Column("lower", "float"),
@@ -156,8 +158,6 @@ BACKTEST = TableSchema(
     columns=(
         *SERIES,
         Column("model", "str", allowed=MODELS),
-        Column("spec", "str", nullable=True),  # empty when the data already reach the horizon
-        Column("converged", "bool"),
         Column("n_forecasts", "int", min=0),
         Column("rmse", "float", nullable=True, min=0),
         Column("mae", "float", nullable=True, min=0),

@@ -13,7 +13,7 @@ from IPython.display import Markdown, display
 
 from emergence.errors import InputError
 from emergence.figures.catalog import spec
-from emergence.report.results import read_results
+from emergence.report.results_file import read_results
 from emergence.report.text import number
 
 __all__ = ["Markdown", "display", "figure", "join", "load", "number", "table"]

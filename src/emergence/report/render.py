@@ -1,4 +1,4 @@
-"""Turn the executed notebook into the published report: self-contained HTML and a PDF, code hidden.
+"""Turn the report notebook into the published report: executed, then self-contained HTML and a PDF, code hidden.
 
 The notebook's prose cells and the Markdown its code cells display are joined into one Markdown document (code
 and other outputs are left out); pandoc (from pypandoc-binary) renders it to HTML with every figure embedded,
@@ -8,7 +8,7 @@ and to Typst, which the typst package compiles to PDF. No TeX, no network.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import nbformat
@@ -17,7 +17,8 @@ import typst
 
 from emergence.errors import InputError
 from emergence.io import atomic_path, write_bytes
-from emergence.report.results import read_results
+from emergence.report.notebook import execute_notebook, notebook_parameters
+from emergence.report.results_file import read_results
 
 MARKDOWN_MIME = "text/markdown"
 PANDOC_FROM = "markdown"
@@ -139,3 +140,21 @@ def render_report_files(
     """render_report with the title from the config and the build date (and PDF timestamp) from the results."""
     build = read_results(results)["build"]
     return render_report(notebook, html, pdf, {"title": title, "date": build["date"]}, build["epoch"])
+
+
+def publish_report(
+    source: str | os.PathLike,
+    executed: str | os.PathLike,
+    inputs: tuple[str | os.PathLike, Sequence[str | os.PathLike], Sequence[str | os.PathLike]],
+    outputs: tuple[str | os.PathLike, str | os.PathLike],
+    kernel: str,
+    timeout: int,
+    title: str,
+) -> str:
+    """Execute the notebook `source` into `executed` with its inputs (results file, figures, tables), then render
+    it to the (html, pdf) `outputs`. One job, not two: rendering always follows execution, and a job of its own
+    would add a process start at the very end of every build."""
+    results, figures, tables = inputs
+    execute_notebook(source, executed, notebook_parameters(executed, results, figures, tables), kernel, timeout)
+    html, pdf = outputs
+    return render_report_files(executed, results, html, pdf, title)

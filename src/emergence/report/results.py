@@ -430,11 +430,3 @@ def _plain(value: object) -> object:
 
 def write_results(results: Mapping, path: str | os.PathLike) -> None:
     write_text(path, json.dumps(_plain(results), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-
-
-def read_results(path: str | os.PathLike) -> dict:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except FileNotFoundError:
-        raise InputError(path, "file", "the results file written by the report's tabulate step") from None

@@ -65,3 +65,9 @@ def compare_sectors(table: pd.DataFrame, settings: StructureSettings, where: str
         "peers": shares,
         "peaks": peers.peaks(shares),
     }
+
+
+def analyse_structure(table: pd.DataFrame, settings: StructureSettings, annual: bool, where: str) -> dict:
+    """Every table of the structure stage, in one job: each part takes a fraction of a second, less than the
+    start of a process that would run it alone."""
+    return {**decompose_productivity(table, settings, annual, where), **compare_sectors(table, settings, where)}
