@@ -95,7 +95,9 @@ def peak_job_memory(work: Path) -> PeakJobMemory:
     return timed(SNAKEMAKE, copy_project(work / "memory"), memory=True)[1]
 
 
-def empty_workflow_noop(work: Path, repeat: int) -> list[float]:
+def noops(built: Path, work: Path, repeat: int) -> tuple[list[float], list[float]]:
+    """No-ops of the built project and of an empty workflow (the floor), taken in turns so that both see the
+    same load on a shared machine."""
     folder = work / "empty"
     folder.mkdir()
     (folder / "Snakefile").write_text(
@@ -103,7 +105,11 @@ def empty_workflow_noop(work: Path, repeat: int) -> list[float]:
         '        "done.txt"\n    shell:\n        "touch {output}"\n'
     )
     timed(SNAKEMAKE, folder)
-    return [timed(SNAKEMAKE, folder)[0] for _ in range(repeat)]
+    ours, empty = [], []
+    for _ in range(repeat):
+        ours.append(timed(SNAKEMAKE, built)[0])
+        empty.append(timed(SNAKEMAKE, folder)[0])
+    return ours, empty
 
 
 def incremental(copy: Path, edit, revert, repeat: int) -> tuple[list[float], list[int]]:
@@ -220,8 +226,7 @@ def main() -> int:
         cold = cold_builds(work, args.repeat)
         floor = [single_process_floor(copy_project(work / f"floor-{i}")) for i in range(args.repeat)]
         built = work / "cold-0"
-        noop = [timed(SNAKEMAKE, built)[0] for _ in range(max(args.repeat, 5))]
-        empty = empty_workflow_noop(work, max(args.repeat, 5))
+        noop, empty = noops(built, work, max(args.repeat, 9))
         results.update(cold=cold, floor=floor, noop=noop, empty_noop=empty)
         rows += [
             ("cold build (default config, 2 cores)", median(cold), "single-process floor", median(floor)),
