@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from emergence.config import load_config
 from emergence.sources import etd
-from emergence.structure.rules import compare_sectors, decompose_productivity
+from emergence.structure.rules import analyse_structure, compare_sectors, decompose_productivity
 from emergence.structure.schemas import SCHEMAS
 from emergence.structure.settings import SAMPLE_ID, StructureSettings
 
@@ -18,18 +19,32 @@ RAW = ROOT / "data" / "raw" / "etd" / "2021-07-15" / "ETD_230918.xlsx"
 
 
 @pytest.fixture(scope="module")
-def tables():
+def inputs():
     config = load_config(ROOT / "config" / "config.yaml")
     countries = config["countries"]
-    table = etd.clean(RAW, countries)
     settings = StructureSettings.from_params(
         countries,
         config["periods"],
         config["structure"]["merge_without_employment"],
         config["structure"]["peer_sectors"],
     )
-    out = {**decompose_productivity(table, settings, True, str(RAW)), **compare_sectors(table, settings, str(RAW))}
-    return {name: SCHEMAS[name].validate(df, name) for name, df in out.items()}, countries, config["periods"]
+    return etd.clean(RAW, countries), settings, config
+
+
+@pytest.fixture(scope="module")
+def tables(inputs):
+    table, settings, config = inputs
+    out = analyse_structure(table, settings, True, str(RAW))  # what the workflow's rule runs
+    return {name: SCHEMAS[name].validate(df, name) for name, df in out.items()}, config["countries"], config["periods"]
+
+
+def test_the_one_job_gives_the_tables_of_its_two_parts(inputs):
+    table, settings, _ = inputs
+    apart = {**decompose_productivity(table, settings, True, str(RAW)), **compare_sectors(table, settings, str(RAW))}
+    together = analyse_structure(table, settings, True, str(RAW))
+    assert sorted(together) == sorted(apart)
+    for name, df in together.items():
+        pd.testing.assert_frame_equal(df, apart[name])
 
 
 def test_every_country_and_period_is_decomposed(tables):

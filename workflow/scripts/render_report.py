@@ -8,10 +8,13 @@ with logged(snakemake.log[0]) as log:  # noqa: F821
     publish_report(
         inputs.notebook,
         outputs.notebook,
-        (inputs.results, inputs.figures, inputs.tables),
-        (outputs.html, outputs.pdf),
-        params.kernel,
-        params.timeout,
-        params.title,
+        results=inputs.results,
+        figures=inputs.figures,
+        tables=inputs.tables,
+        html=outputs.html,
+        pdf=outputs.pdf,
+        kernel=params.kernel,
+        timeout=params.timeout,
+        title=params.title,
     )
     log.info("executed %s into %s, rendered %s and %s", inputs.notebook, outputs.notebook, outputs.html, outputs.pdf)

@@ -143,18 +143,15 @@ def _level_backtest(series: Series, settings: ModelSettings) -> list[dict]:
     scored = series.country in settings.forecast.backtest_countries
     rows = []
     for model in MODELS:
-        n, rmse, mae = accuracy(level_backtest_errors(y, model, settings) if scored else np.zeros(0))
-        rows.append(
-            {
-                **_labels(series),
-                "model": model,
-                "n_forecasts": n,
-                "rmse": rmse,
-                "mae": mae,
-                "error_unit": LOG_ERROR_UNIT,
-            }
-        )
+        errors = level_backtest_errors(y, model, settings) if scored else np.zeros(0)
+        rows.append(_scored(_labels(series), model, errors, LOG_ERROR_UNIT))
     return rows
+
+
+def _scored(labels: dict, model: str, errors: np.ndarray, unit: str) -> dict:
+    """A backtest row: the series' labels, the model, and the accuracy of its forecast errors (in `unit`)."""
+    n, rmse, mae = accuracy(errors)
+    return {**labels, "model": model, "n_forecasts": n, "rmse": rmse, "mae": mae, "error_unit": unit}
 
 
 def _composition(clean: pd.DataFrame, country: str, variable: str, where: str) -> tuple:
@@ -202,20 +199,8 @@ def _share_backtest(country: str, variable: str, composition: tuple, settings: M
     for model in MODELS:
         errors = share_backtest_errors(comp, model, settings) if scored else np.zeros((0, len(comp.sectors)))
         for j, sector in enumerate(comp.sectors):
-            n, rmse, mae = accuracy(errors[:, j])
-            rows.append(
-                {
-                    "country": country,
-                    "sector": sector,
-                    "variable": variable,
-                    "source": source,
-                    "model": model,
-                    "n_forecasts": n,
-                    "rmse": rmse,
-                    "mae": mae,
-                    "error_unit": SHARE_ERROR_UNIT,
-                }
-            )
+            labels = {"country": country, "sector": sector, "variable": variable, "source": source}
+            rows.append(_scored(labels, model, errors[:, j], SHARE_ERROR_UNIT))
     return rows
 
 

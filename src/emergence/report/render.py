@@ -145,16 +145,18 @@ def render_report_files(
 def publish_report(
     source: str | os.PathLike,
     executed: str | os.PathLike,
-    inputs: tuple[str | os.PathLike, Sequence[str | os.PathLike], Sequence[str | os.PathLike]],
-    outputs: tuple[str | os.PathLike, str | os.PathLike],
+    *,
+    results: str | os.PathLike,
+    figures: Sequence[str | os.PathLike],
+    tables: Sequence[str | os.PathLike],
+    html: str | os.PathLike,
+    pdf: str | os.PathLike,
     kernel: str,
     timeout: int,
     title: str,
 ) -> str:
     """Execute the notebook `source` into `executed` with its inputs (results file, figures, tables), then render
-    it to the (html, pdf) `outputs`. One job, not two: rendering always follows execution, and a job of its own
-    would add a process start at the very end of every build."""
-    results, figures, tables = inputs
+    it to `html` and `pdf`. One job, not two: rendering always follows execution, and a job of its own would add
+    a process start at the very end of every build."""
     execute_notebook(source, executed, notebook_parameters(executed, results, figures, tables), kernel, timeout)
-    html, pdf = outputs
     return render_report_files(executed, results, html, pdf, title)

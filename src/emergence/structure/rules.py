@@ -28,13 +28,30 @@ def _labelled(df: pd.DataFrame, unit, source: str) -> pd.DataFrame:
 def decompose_productivity(table: pd.DataFrame, settings: StructureSettings, annual: bool, where: str) -> dict:
     """Both decompositions by period and for the whole sample (with sector detail), and year by year if asked."""
     levels = sector_levels(table, settings.countries, settings.merges, where)
+    return _decompositions(levels, _changes(levels, settings), annual)
+
+
+def compare_sectors(table: pd.DataFrame, settings: StructureSettings, where: str) -> dict:
+    """Employment elasticities, shift-share against the peers, and the peers' sector shares with their peaks."""
+    levels = sector_levels(table, settings.countries, settings.merges, where)
+    return _comparisons(table, levels, _changes(levels, settings), settings, where)
+
+
+def analyse_structure(table: pd.DataFrame, settings: StructureSettings, annual: bool, where: str) -> dict:
+    """Every table of the structure stage, in one job (each part takes a fraction of a second, less than the
+    start of a process that would run it alone), from one computation of the sector levels and their changes."""
+    levels = sector_levels(table, settings.countries, settings.merges, where)
+    changes = _changes(levels, settings)
+    return {**_decompositions(levels, changes, annual), **_comparisons(table, levels, changes, settings, where)}
+
+
+def _decompositions(levels: Levels, changes: pd.DataFrame, annual: bool) -> dict:
     units = {
         "level": f"({levels.va_unit}) per ({levels.emp_unit})",
         "pct_initial": "% of base-year aggregate productivity",
         "annualised": "% a year (parts of the compound growth rate)",
         "share_of_total": "% of the total change",
     }
-    changes = _changes(levels, settings)
     by_period = decomposition.decompose(changes)
     tables = {"decomposition": _labelled(by_period, by_period["measure"].map(units), levels.source)}
     if annual:
@@ -45,10 +62,9 @@ def decompose_productivity(table: pd.DataFrame, settings: StructureSettings, ann
     return tables
 
 
-def compare_sectors(table: pd.DataFrame, settings: StructureSettings, where: str) -> dict:
-    """Employment elasticities, shift-share against the peers, and the peers' sector shares with their peaks."""
-    levels = sector_levels(table, settings.countries, settings.merges, where)
-    changes = _changes(levels, settings)
+def _comparisons(
+    table: pd.DataFrame, levels: Levels, changes: pd.DataFrame, settings: StructureSettings, where: str
+) -> dict:
     elastic = elasticity.elasticities(changes)
     elastic_units = {
         "emp_change": levels.emp_unit,
@@ -65,9 +81,3 @@ def compare_sectors(table: pd.DataFrame, settings: StructureSettings, where: str
         "peers": shares,
         "peaks": peers.peaks(shares),
     }
-
-
-def analyse_structure(table: pd.DataFrame, settings: StructureSettings, annual: bool, where: str) -> dict:
-    """Every table of the structure stage, in one job: each part takes a fraction of a second, less than the
-    start of a process that would run it alone."""
-    return {**decompose_productivity(table, settings, annual, where), **compare_sectors(table, settings, where)}
