@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 BYTECODE := $(VENV)/.bytecode
 SOURCES := $(shell find src -name '*.py')
 
-.PHONY: report test lint unit builds slurm clean-outputs
+.PHONY: report test lint unit builds slurm chromium clean-outputs package
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,15 +38,44 @@ slurm:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq munge slurmctld slurmd slurm-client >/dev/null; } || \
 	  echo "warning: could not install SLURM; tests/test_slurm.py will fail"
 
-unit: $(BYTECODE)
-	python -m pytest -m "not build"
+# The browser check of the HTML report needs Debian's chromium; installed here when missing (as root, from apt).
+chromium:
+	@command -v chromium >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "warning: could not install chromium; tests/test_report_html.py will fail"
+
+unit: $(BYTECODE) chromium
+	python -m pytest -m "not build" -n 2
 
 # Whole builds in temporary copies: byte-identical rebuilds, interrupted builds, rerun triggers, SLURM.
-builds: $(BYTECODE) slurm
+builds: $(BYTECODE) slurm chromium
 	python -m pytest -m build
 
 # The CI gates, in order: lint, unit tests, the full build, then the tests that build it again and compare.
 test: lint unit report builds
+
+# The replication package dist/emergence-<version>.zip: the source, data/raw, the built tables and report, the
+# generated README and codebook, LICENSE, CITATION.cff and PROVENANCE.json (the commit); same tree, same bytes.
+package: report
+	python -m emergence.package
+
+# JupyterLab on the project's environment: the notebooks run on a kernel of .venv, with the package and its data.
+# JupyterLab itself lives in its own environment, installed on first use from this pin: in .venv it would slow
+# every `import jsonschema` (Snakemake's validate(), nbformat) by about a second. `make lab LAB_ARGS=--no-browser`.
+JUPYTERLAB := jupyterlab==4.6.6
+LAB_VENV := .venv-lab
+LAB_ARGS ?=
+
+.PHONY: lab
+$(LAB_VENV)/.installed:
+	$(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/pip install --quiet --disable-pip-version-check $(JUPYTERLAB)
+	touch $@
+
+lab: $(BYTECODE) $(LAB_VENV)/.installed
+	$(VENV)/bin/python -m ipykernel install --prefix $(LAB_VENV) --name python3 --display-name "Python 3 (emergence)"
+	$(LAB_VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) --FileContentsManager.preferred_dir=notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean-outputs:
 	rm -rf data/processed/* reports/* logs .snakemake

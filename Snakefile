@@ -1,5 +1,6 @@
 # emergence: published statistics on Morocco -> tidy tables, models, figures and report.
-# The stages live in workflow/rules/; this file only includes them and names the default target.
+# The stages live in workflow/rules/; this file only includes them and names the default target. Each stage's
+# file needs only common.smk (settings, raw files, the table registry), so the stages may come in any order.
 
 
 configfile: "config/config.yaml"
@@ -10,9 +11,12 @@ include: "workflow/rules/ingest.smk"
 include: "workflow/rules/clean.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/structure.smk"
+include: "workflow/rules/regions.smk"
+include: "workflow/rules/counterfactuals.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/package.smk"
 
 
 rule all:
@@ -21,5 +25,9 @@ rule all:
         CLEAN_TARGETS,
         MODELS_TARGETS,
         STRUCTURE_TARGETS,
+        REGIONS_TARGETS,
+        COUNTERFACTUALS_TARGETS,
         CLAIMS_TARGETS,
+        FIGURES_TARGETS,
         REPORT_TARGETS,
+        PACKAGE_TARGETS,

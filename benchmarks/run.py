@@ -137,7 +137,7 @@ for job in jobs:
     for path in [*job.output, *job.log]:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     obj = types.SimpleNamespace(input=job.input, output=job.output, params=job.params, log=job.log,
-                                wildcards=job.wildcards, threads=1, resources=job.resources)
+                                wildcards=job.wildcards, threads=1, resources=job.resources, rule=job.rule.name)
     runpy.run_path(str(Path(job.rule.snakefile).parent / job.rule.script), init_globals={{"snakemake": obj}})
 print(time.perf_counter() - start)
 """

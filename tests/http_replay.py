@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from emergence import manifest
-from emergence.fetch import ETD_DOI, UN_FILES, wdi_code
+from emergence.sources import etd_fetch, un_ama_fetch, wdi_fetch
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON = "application/json;charset=utf-8"
@@ -32,8 +32,9 @@ class Reply:
     """One response: status, body, and how it misbehaves.
 
     delay: seconds of silence before the status line (a stalled server); truncate: send only this many bytes of
-    the body although Content-Length promises all of it, then close; pause: seconds between 1 KiB pieces of the
-    body (a slow server that is still sending).
+    the body although Content-Length promises all of it, then close; pause: seconds between pieces of `piece`
+    bytes of the body (a slow server that is still sending, or one that trickles); announce: send a
+    Content-Length (else the end of the body is the end of the connection); headers: more header lines.
     """
 
     status: int = 200
@@ -42,6 +43,9 @@ class Reply:
     delay: float = 0.0
     truncate: int | None = None
     pause: float = 0.0
+    piece: int = 1024
+    announce: bool = True
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def key(target: str) -> str:
@@ -83,12 +87,15 @@ class Replay:
                     time.sleep(reply.delay)
                     self.send_response(reply.status)
                     self.send_header("Content-Type", reply.content_type)
-                    self.send_header("Content-Length", str(len(reply.body)))
+                    if reply.announce:
+                        self.send_header("Content-Length", str(len(reply.body)))
+                    for name, value in reply.headers:
+                        self.send_header(name, value)
                     self.send_header("Connection", "close")
                     self.end_headers()
                     body = reply.body if reply.truncate is None else reply.body[: reply.truncate]
-                    for start in range(0, len(body), 1024):
-                        self.wfile.write(body[start : start + 1024])
+                    for start in range(0, len(body), reply.piece):
+                        self.wfile.write(body[start : start + reply.piece])
                         self.wfile.flush()
                         time.sleep(reply.pause)
                 except OSError:  # the client gave up first, as it should with a stalled server
@@ -132,7 +139,7 @@ def wdi_routes(
         for (ind, iso, year), text in (revisions or {}).items():
             if ind == indicator:
                 values[(iso, year)] = text
-        code = wdi_code(indicator)
+        code = wdi_fetch.code(indicator)
         items = [_wdi_item(code, iso, year, values.get((iso, year))) for iso in countries for year in WDI_YEARS]
         pages = max(1, -(-len(items) // per_page))
         for page in range(1, pages + 1):
@@ -171,7 +178,7 @@ def un_routes(source_dir: Path, prefix: str = "/unsd/amaapi/api/file") -> dict[s
     for manifest_path in sorted(source_dir.glob(f"*/{manifest.MANIFEST}")):
         entry = manifest.load(manifest_path)
         for item in entry["files"]:
-            number, _ = UN_FILES[item["table"]]
+            number, _ = un_ama_fetch.FILES[item["table"]]
             body = with_modified_date((manifest_path.parent / item["name"]).read_bytes(), f"{entry['release']}-15")
             routes[f"{prefix}/{number}"] = Reply(body=body, content_type=XLSX)
     return routes
@@ -219,7 +226,7 @@ def etd_routes(release_dir: Path, prefix: str = "/api", md5: str | None = None) 
             }
         },
     }
-    query = urlencode({"persistentId": ETD_DOI})
+    query = urlencode({"persistentId": etd_fetch.DOI})
     return {
         f"{prefix}/datasets/:persistentId/?{query}": Reply(body=json.dumps(listing).encode(), content_type=JSON),
         f"{prefix}/access/datafile/{ETD_FILE_ID}": Reply(body=body, content_type=XLSX),

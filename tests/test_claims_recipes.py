@@ -1,4 +1,5 @@
-"""Each recipe statistic on synthetic series with a known answer, and the rules that turn a gap into a status."""
+"""Each recipe statistic on synthetic series with a known answer, and the rules that turn a gap into a status
+(emergence.claims.recipes and emergence.claims.judging)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pandas as pd
 import pytest
 
 from emergence.claims import recipes
-from emergence.claims.ledger import Tolerance, judge, matches_printed, printed_decimals
+from emergence.claims.judging import Tolerance, judge, matches_printed, printed_decimals, verdict
 from emergence.errors import InputError
 
 YEARS = range(2000, 2011)
@@ -154,3 +155,13 @@ def test_tolerance_from_config_params():
     assert judge(52.1, 52.5, "exact", "%", "data", tol) == "reproduced"
     assert judge(52.1, 52.5, "exact", "%", "data", TOL) == "close"
     assert judge(93, 94, "exact", "%", "paper", tol) == "inconsistent"  # 1.08% > 1%
+
+
+def test_a_declared_unit_error_or_definitional_gap_overrides_the_number():
+    assert verdict("reproduced", {"unit_error": "a count printed as a rate"}) == (
+        "unit_error",
+        "a count printed as a rate",
+    )
+    assert verdict("differs", {"not_comparable": "gross against net"}) == ("not_comparable", "gross against net")
+    assert verdict("close", {"unit_error": "u", "not_comparable": "n"})[0] == "unit_error"
+    assert verdict("close", {}) == ("close", None)

@@ -1,4 +1,4 @@
-"""Internal consistency checks, policy targets and cluster tables on small synthetic inputs with known answers."""
+"""Internal consistency checks and cluster tables on small synthetic inputs with known answers."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import pytest
 
 from emergence.claims.clusters import by_region, by_year, cluster_tables, company_structure, members
 from emergence.claims.consistency import consistency_table, table2_checks, table3_checks
-from emergence.claims.ledger import Context, Tolerance, check_claims, context
+from emergence.claims.evaluate import Context
+from emergence.claims.judging import Tolerance
 from emergence.claims.stage import write_clusters
-from emergence.claims.targets import targets_table
-from emergence.config import read_yaml
 from emergence.io import write_table
 from emergence.paper import PAPER_SCHEMAS, clean_paper
 
@@ -81,7 +80,7 @@ def test_table2_member_counts():
 
 def test_checks_of_the_paper_sums(paper):
     claims = [{"id": f"s{i}", "claimed": v} for i, v in enumerate((20.2, 27.7, 52.1, 16.1, 27.5, 50.0))]
-    ctx = Context(tables=paper, claimed={c["id"]: c["claimed"] for c in claims})
+    ctx = Context(tables=paper, claimed={c["id"]: c["claimed"] for c in claims}, country="MAR")
     checks = [
         {
             "id": "y1998",
@@ -105,98 +104,6 @@ def test_checks_of_the_paper_sums(paper):
     assert table.loc[("y2008", "paper"), "found"] == pytest.approx(93.6)
     assert table.loc[("table2_member_parts", "cise"), "status"] == "incomplete"
     assert (table.xs("table3_row_total")["status"] == "consistent").all()
-
-
-# ------------------------------------------------------------------------------------------- targets
-
-
-def target_claims() -> list[dict]:
-    def target(claim_id, claimed, horizon, years, **extra):
-        outcome = {
-            "statistic": "value",
-            "terms": [
-                {
-                    "series": {"table": "etd", "sector": "manufacturing", "variable": "emp"},
-                    "reduce": "change",
-                    "years": years,
-                    "scale": 1000,
-                }
-            ],
-        }
-        return {
-            "id": claim_id,
-            "section": "3",
-            "statement": "jobs",
-            "claimed": claimed,
-            "unit": "jobs",
-            "recomputable": False,
-            "reason": "a target",
-            "target": {
-                "plan": "Plan",
-                "indicator": "jobs",
-                "horizon_end": horizon,
-                "outcome": outcome,
-                "outcome_unit": "persons",
-                **extra,
-            },
-        }
-
-    return [
-        target("met", 40000, 2010, [2000, 2010]),
-        target("missed", 60000, 2010, [2000, 2010]),
-        target("running", 60000, 2015, [2000, 2010]),
-        {
-            "id": "vague",
-            "section": "3",
-            "statement": "exports",
-            "claimed": 95,
-            "unit": "billion MAD",
-            "recomputable": False,
-            "reason": "a target",
-            "target": {"plan": "Plan", "indicator": "exports", "horizon_end": 2015, "not_measurable": "no series"},
-        },
-        {
-            "id": "no_target",
-            "section": "3",
-            "statement": "x",
-            "claimed": 1,
-            "unit": "u",
-            "recomputable": False,
-            "reason": "r",
-        },
-    ]
-
-
-def test_targets_against_outcomes():
-    etd = pd.DataFrame(
-        {
-            "country": "MAR",
-            "sector": "manufacturing",
-            "variable": "emp",
-            "year": range(2000, 2011),
-            "value": [1000.0 + 5 * i for i in range(11)],
-            "unit": "thousand",
-            "source": "etd",
-        }
-    )
-    claims = check_claims({"claims": target_claims()}, "targets.yaml")
-    table = targets_table(claims, context(claims, {"etd": etd}), "targets.yaml").set_index("target_id")
-    assert list(table.index) == ["met", "missed", "running", "vague"]
-    assert table.loc["met", "outcome"] == pytest.approx(50000)
-    assert table.loc["met", "status"] == "met" and table.loc["met", "achieved_pct"] == pytest.approx(125.0)
-    assert table.loc["missed", "status"] == "not_met"
-    assert table.loc["running", "status"] == "short_at_data_end" and table.loc["running", "measured_to"] == 2010
-    assert table.loc["vague", "status"] == "not_measurable" and pd.isna(table.loc["vague", "outcome"])
-    assert table.loc["vague", "note"].startswith("not measurable from our sources: no series")
-
-
-def test_real_targets_are_read(paper, clean_tables):
-    claims = check_claims(read_yaml(PAPER / "claims.yaml"), "claims.yaml")
-    tables = {**clean_tables, **paper}
-    table = targets_table(claims, context(claims, tables), "claims.yaml")
-    assert len(table) == sum("target" in c for c in claims)
-    measured = table[table["status"] != "not_measurable"]
-    assert measured["outcome"].notna().all() and measured["measured_to"].notna().all()
 
 
 # ------------------------------------------------------------------------------------------- clusters

@@ -1,5 +1,6 @@
-"""Settings: config.yaml validated against the JSON Schema (defaults filled, unknown keys refused at every level),
-the checks a schema cannot express, and the sector concordance (every leaf in exactly one group)."""
+"""Settings: config.yaml validated by Snakemake's validate() against the JSON Schema (defaults filled, unknown keys
+refused at every level, one-line messages naming the key), the checks a schema cannot express, and the sector
+concordance (every leaf in exactly one group)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ CONFIG = ROOT / "config" / "config.yaml"
 
 def resolve(schema: dict, node: dict) -> dict:
     while "$ref" in node:
-        node = schema["definitions"][node["$ref"].removeprefix("#/definitions/")]
+        node = schema["$defs"][node["$ref"].removeprefix("#/$defs/")]
     return node
 
 
@@ -60,17 +61,43 @@ def at(data: dict, path: tuple) -> dict:
     return data
 
 
-def test_schema_is_valid_draft7_and_its_defaults_satisfy_it():
-    jsonschema.Draft7Validator.check_schema(SCHEMA_DOC)
-    assert SCHEMA_DOC["additionalProperties"] is False
-    minimal = validate_config({"concordance": read_yaml(CONFIG)["concordance"]})
-    jsonschema.Draft7Validator(SCHEMA_DOC).validate(minimal)
+REQUIRED = ("focus", "countries", "releases", "policy_events", "periods", "concordance", "report")
+
+
+def test_schema_is_valid_and_the_defaults_satisfy_it():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA_DOC)
+    assert SCHEMA_DOC["additionalProperties"] is False and tuple(SCHEMA_DOC["required"]) == REQUIRED
+    minimal = validate_config({key: read_yaml(CONFIG)[key] for key in REQUIRED})
+    jsonschema.Draft202012Validator(SCHEMA_DOC).validate(minimal)
+
+
+def kept(given, filled) -> bool:
+    """Every value written in `given` is in `filled` as written (mappings compared key by key)."""
+    if isinstance(given, dict):
+        return isinstance(filled, dict) and all(k in filled and kept(v, filled[k]) for k, v in given.items())
+    return given == filled
 
 
 def test_repository_config_is_valid_and_unchanged_by_defaults(settings):
     config = load_config(CONFIG)
     for key, value in settings.items():
-        assert config[key] == value, key
+        assert kept(value, config[key]), key
+
+
+def test_the_config_file_writes_no_value_that_the_schema_gives_as_its_default(settings):
+    """Each default lives once, in the schema: config.yaml holds the build's own choices."""
+
+    def repeated(node, given, path=()):
+        node = resolve(SCHEMA_DOC, node)
+        if isinstance(given, dict):
+            for key, value in given.items():
+                sub = node.get("properties", {}).get(key)
+                if isinstance(sub, dict):
+                    if "default" in sub and sub["default"] == value:
+                        yield "/".join((*path, key))
+                    yield from repeated(sub, value, (*path, key))
+
+    assert list(repeated(SCHEMA_DOC, settings)) == []
 
 
 def schema_defaults(node: dict) -> dict:
@@ -84,17 +111,21 @@ def schema_defaults(node: dict) -> dict:
 
 
 def test_defaults_are_filled_at_every_level(settings):
-    config = validate_config({"concordance": settings["concordance"]})
-    assert config == {**schema_defaults(SCHEMA_DOC), "concordance": settings["concordance"]}
-    assert config["countries"] == ["MAR", "TUN", "EGY", "TUR"]
-    assert config["reconciliation"]["tolerance_pp"] == 1.0
-    assert set(config["releases"]["un_ama"]) == {"current_usd", "current_ncu", "constant_usd"}
+    given = {key: settings[key] for key in REQUIRED}
+    config = validate_config(given)
+    defaults = schema_defaults(SCHEMA_DOC)
+    assert set(config) == set(defaults) | set(given)
+    for key, value in defaults.items():
+        assert kept(value, config[key]) or key in given, key
+    assert all(kept(value, config[key]) for key, value in given.items())
+    assert config["report"]["kernel"] == "python3" and config["reconciliation"]["tolerance_pp"] == 1.0
+    assert config["models"]["trend"]["min_years"] == 4
 
 
 def test_defaults_fill_a_partly_given_section(settings):
-    config = validate_config({"concordance": settings["concordance"], "releases": {"etd": "2030-01-01"}})
-    assert config["releases"]["etd"] == "2030-01-01"
-    assert config["releases"]["ggdc10"] == SCHEMA_DOC["properties"]["releases"]["properties"]["ggdc10"]["default"]
+    config = validate_config({**settings, "models": {"seed": 7}})
+    assert config["models"]["seed"] == 7
+    assert config["models"]["forecast"]["horizon"] == schema_defaults(SCHEMA_DOC)["models"]["forecast"]["horizon"]
 
 
 def test_validation_does_not_change_its_argument(settings):
@@ -114,8 +145,14 @@ def test_unknown_key_is_refused_naming_it(path):
     data = load_config(CONFIG)
     at(data, path)["surplus_setting"] = 1
     message = error_of(data)
-    assert f"key '{'/'.join(map(str, path)) or '(top level)'}'" in message
-    assert "only known keys" in message and "'surplus_setting' was unexpected" in message
+    assert f"key '{'/'.join(map(str, (*path, 'surplus_setting')))}'" in message
+    assert "expected a known key" in message and "found 'an unknown key'" in message
+    assert len(message.splitlines()) == 1 and len(message) < 600
+
+
+def test_a_misspelt_key_is_refused_with_the_closest_valid_key(settings):
+    settings["modles"] = {}
+    assert "key 'modles'" in error_of(settings) and "did you mean 'models'?" in error_of(settings)
 
 
 @pytest.mark.parametrize(
@@ -125,11 +162,12 @@ def test_unknown_key_is_refused_naming_it(path):
         (lambda d: d.update(countries=[]), "countries", "minItems"),
         (lambda d: d.update(countries=["MAR", "MAR"]), "countries", "uniqueItems"),
         (lambda d: d["releases"].update(etd="July 2021"), "releases/etd", "pattern"),
-        (lambda d: d["reconciliation"].update(tolerance_pp=0), "reconciliation/tolerance_pp", "exclusiveMinimum"),
+        (lambda d: d.update(reconciliation={"tolerance_pp": 0}), "reconciliation/tolerance_pp", "exclusiveMinimum"),
         (lambda d: d["periods"][0].update(end=1900), "periods/0/end", "minimum"),
         (lambda d: d["periods"][1].pop("label"), "periods/1", "required"),
         (lambda d: d["policy_events"][0].update(year="2005"), "policy_events/0/year", "type"),
         (lambda d: d.pop("concordance"), "(top level)", "required"),
+        (lambda d: d.update(focus="ZAF"), "focus", "one of countries"),
     ],
 )
 def test_schema_violations_name_the_key_and_the_rule(settings, change, key, fragment):
@@ -180,7 +218,7 @@ def test_unreadable_config_files(tmp_path):
 
 
 def test_overrides_replace_top_level_keys():
-    config = load_config(CONFIG, {"countries": ["TUN"], "reconciliation": {"tolerance_pp": 2.5}})
+    config = load_config(CONFIG, {"focus": "TUN", "countries": ["TUN"], "reconciliation": {"tolerance_pp": 2.5}})
     assert config["countries"] == ["TUN"] and config["reconciliation"]["tolerance_pp"] == 2.5
 
 
@@ -237,33 +275,4 @@ def test_an_unknown_scheme_is_refused(settings):
 
 def test_an_unknown_source_is_refused(settings):
     message = concordance_error(settings, lambda c: c["sources"].update(ilo={"broad3": {"primary": ["agriculture"]}}))
-    assert "key 'concordance/sources'" in message and "'ilo' was unexpected" in message
-
-
-def test_the_schema_verdict_is_cached_for_the_same_settings_only(tmp_path, settings):
-    cache = tmp_path / "cache"
-    first = validate_config(settings, where="config/config.yaml", cache_dir=cache)
-    assert first == validate_config(settings, where="config/config.yaml")
-    [entry] = cache.glob("*.pickle")
-    assert validate_config(settings, where="config/config.yaml", cache_dir=cache) == first
-    assert list(cache.glob("*.pickle")) == [entry]
-    changed = copy.deepcopy(settings)
-    changed["reconciliation"]["tolerance_pp"] = 2.5
-    assert validate_config(changed, cache_dir=cache)["reconciliation"]["tolerance_pp"] == 2.5
-    assert [p.name for p in cache.glob("*.pickle")] != [entry.name]  # the earlier verdict is replaced
-    assert len(list(cache.glob("*.pickle"))) == 1
-
-
-def test_invalid_settings_are_refused_with_a_cache_and_leave_no_verdict(tmp_path, settings):
-    settings["reconciliation"]["tolerance_pp"] = "one"
-    with pytest.raises(InputError, match="reconciliation/tolerance_pp"):
-        validate_config(settings, where="config/config.yaml", cache_dir=tmp_path)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_checks_beyond_the_schema_run_on_a_cached_verdict(tmp_path, settings):
-    settings["periods"][0]["start"], settings["periods"][0]["end"] = 2010, 2000  # passes the schema only
-    for _ in range(2):  # the second time the schema's verdict comes from the cache
-        with pytest.raises(InputError, match="start <= end"):
-            validate_config(settings, cache_dir=tmp_path)
-        assert len(list(tmp_path.glob("*.pickle"))) == 1
+    assert "key 'concordance/sources/ilo'" in message and "expected a known key" in message

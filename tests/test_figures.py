@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,19 +13,21 @@ import pytest
 from matplotlib.colors import to_rgb
 from scipy import stats
 
+from emergence import registry
+from emergence import registry as catalog
 from emergence.clean import group_sectors
 from emergence.config import load_config
 from emergence.errors import InputError
-from emergence.figures import catalog
 from emergence.figures.clusters import LABEL_CHARS, timeline_rows
 from emergence.figures.common import FigureText, new_figure, save_figure, series_styles
 from emergence.figures.draw import draw_family
 from emergence.figures.structure import stacked_bottoms
-from emergence.models.breaks import HINGE, segmented_design
-from emergence.report.frames import milestone_years, ordered, sector_series, share_matrix, status_counts
-from emergence.report.model_frames import confidence_level, hinge_line, share_targets, trend_rows, winner, wins
-from emergence.report.settings import Settings, settings_from_params
+from emergence.settings import ViewSettings
 from emergence.sources.etd import LEAVES as ETD_LEAVES
+from emergence.views.claims import status_counts
+from emergence.views.models import confidence_level, share_targets, trend_rows, winner, wins
+from emergence.views.sectors import milestone_years, ordered, sector_series, share_matrix
+from emergence.views.trade import EXPORTS, FDI, PATENTS, RESEARCH
 
 ROOT = Path(__file__).resolve().parents[1]
 STYLE = ROOT / "workflow" / "styles" / "emergence.mplstyle"
@@ -42,6 +43,7 @@ UN_SECTORS = (
     "transport",
     "other_activities",
 )
+NAMES = {"MAR": "Morocco", "TUN": "Tunisia", "EGY": "Egypt"}
 EVENTS = [{"year": 2005, "name": "Emergence Plan"}, {"year": 2009, "name": "National Pact"}]
 
 
@@ -88,14 +90,29 @@ def synthetic_tables(countries=("MAR", "TUN")) -> dict[str, pd.DataFrame]:
     concordance = load_config(ROOT / "config" / "config.yaml")["concordance"]
     concordance = {**concordance, "sources": {k: concordance["sources"][k] for k in ("etd", "un_ama")}}
     tables["sector_groups"] = group_sectors(tables, concordance)
+    tables["countries"] = pd.DataFrame(
+        {"country": list(countries), "name": [NAMES[c] for c in countries], "source": "etd"}
+    )
+    tables["wdi"] = pd.DataFrame(
+        [
+            {"country": "MAR", "sector": sector, "variable": variable, "year": year, "value": 10.0 + i + 0.1 * t,
+             "unit": "u", "source": "wdi"}
+            for i, (sector, variable) in enumerate((*EXPORTS, *FDI, *RESEARCH, *PATENTS))
+            for t, year in enumerate(YEARS)
+        ]
+    )  # fmt: skip
     return tables
 
 
-def synthetic_settings(countries=("MAR", "TUN")) -> Settings:
+def synthetic_settings(countries=("MAR", "TUN")) -> ViewSettings:
     groups = load_config(ROOT / "config" / "config.yaml")["concordance"]["schemes"]["activity6"]["groups"]
     periods = [["pre2005", "Before the plan"], ["emergence", "The plan"]]
-    return settings_from_params(
-        list(countries), EVENTS, "activity6", [[g, label] for g, label in groups.items()], periods
+    return ViewSettings(
+        tuple(countries),
+        tuple(sorted((int(e["year"]), e["name"]) for e in EVENTS)),
+        "activity6",
+        dict(groups),
+        dict(periods),
     )
 
 
@@ -104,25 +121,49 @@ DECOMPOSITION = {  # country -> period -> (within, static, dynamic); totals are 
     "TUN": {"pre2005": (2.0, -0.2, 0.0), "emergence": (2.9, 0.7, -0.1), "whole_sample": (1.9, 0.1, 0.0)},
 }
 SPANS = {"pre2005": (2000, 2004), "emergence": (2004, 2008), "whole_sample": (2000, 2010)}
+SECTIONS = ("2", "3.1", "3.4", "5")
 STATUSES = ["reproduced"] * 3 + ["close", "differs", "differs"] + ["not_recomputable"] * 4
 BASES = ["data", "data", "paper", "data", "data", "data"] + ["none"] * 4
+
+
+def conform(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """A synthetic table in its registered schema: the columns a test does not set are filled (empty where the
+    schema allows it, else the first allowed value, zero or false), then the whole is validated."""
+    schema = registry.schema_of(name)
+    df = df.copy()
+    for col in schema.columns:
+        if col.name not in df.columns:
+            if col.nullable:
+                fill = None
+            elif col.allowed:
+                fill = col.allowed[0]
+            elif col.kind in ("int", "float"):
+                fill = col.min if col.min is not None else 0
+            else:
+                fill = False if col.kind == "bool" else "unset"
+            df[col.name] = fill
+    return schema.validate(df, f"synthetic {name}")
 
 
 def stage_tables() -> dict[str, pd.DataFrame]:
     """Tables of the structure, claims and models stages with known contents, in their published layouts."""
     rows = []
     for country, periods in DECOMPOSITION.items():
-        for period, parts in periods.items():
+        for period, (within, static, dynamic) in periods.items():
             base, end = SPANS[period]
-            terms = {**dict(zip(("within", "static", "dynamic"), parts, strict=True)), "total": sum(parts)}
-            for term, value in terms.items():
-                for method, measure, sector, v in (
-                    ("three_term", "annualised", "total", value),
-                    ("three_term", "level", "total", 99.0),
-                    ("three_term", "annualised", "manufacturing", 99.0),
-                    ("two_term", "annualised", "total", 99.0),
-                ):
-                    rows.append((country, period, base, end, method, term, sector, measure, v, "% a year", "etd"))
+            three = {"within": within, "static": static, "dynamic": dynamic, "total": within + static + dynamic}
+            two = {"within": within, "structural": static + dynamic, "total": within + static + dynamic}
+            # a table that adds up both ways: terms to their total, and the one sector (manufacturing) to the total
+            for method, measure, terms in (
+                ("three_term", "annualised", three),
+                ("three_term", "level", {t: 33.0 * v for t, v in three.items()}),
+                ("two_term", "annualised", two),
+            ):
+                for term, value in terms.items():
+                    for sector in ("total", "manufacturing"):
+                        rows.append(
+                            (country, period, base, end, method, term, sector, measure, value, "% a year", "etd")
+                        )
     columns = [
         "country",
         "period",
@@ -136,9 +177,20 @@ def stage_tables() -> dict[str, pd.DataFrame]:
         "unit",
         "source",
     ]
-    ledger = pd.DataFrame({"id": [f"c{i}" for i in range(len(STATUSES))], "status": STATUSES, "basis": BASES})
+    n = len(STATUSES)
+    ledger = pd.DataFrame(
+        {"id": [f"c{i}" for i in range(n)], "status": STATUSES, "basis": BASES, "country": "MAR", "is_focus": True,
+         "section": [SECTIONS[i % len(SECTIONS)] for i in range(n)], "statement": [f"claim {i}" for i in range(n)],
+         "years": "2005", "claimed": [10.0 + i for i in range(n)], "unit": "%",
+         "recomputed": [None if s == "not_recomputable" else 10.5 + i for i, s in enumerate(STATUSES)],
+         "recomputed_min": [None if s == "not_recomputable" else 10.0 + i for i, s in enumerate(STATUSES)],
+         "recomputed_max": [None if s == "not_recomputable" else 11.0 + i for i, s in enumerate(STATUSES)],
+         "source_series": [f"etd MAR x{i}; un_ama MAR x{i}" if b == "data" else None for i, b in enumerate(BASES)],
+         "verdict_depends_on": ["source" if i == 3 else None for i in range(n)]}
+    )  # fmt: skip
     targets = pd.DataFrame(
         {
+            "target_id": ["a_jobs", "b_share", "b_patents"],
             "plan": ["Plan A (2005)", "Plan B (2014)", "Plan B (2014)"],
             "indicator": ["jobs created", "industrial share of GDP", "patents"],
             "target": [440000.0, 23.0, 1.6],
@@ -146,17 +198,25 @@ def stage_tables() -> dict[str, pd.DataFrame]:
             "outcome": [-21024.0, 15.2, None],
             "measured_to": [2018, 2018, None],
             "achieved_pct": [-4.778, 66.0, None],
+            "baseline": [0.0, 14.0, None],
+            "progress_pct": [-4.778, 13.3, None],
+            "alt_progress_pct": [41.3, None, None],
+            "window_start": [2005, 2014, 2014],
+            "alt_label": ["with business services", None, None],
+            "country": "MAR",
+            "is_focus": True,
             "status": ["short_at_data_end", "not_met", "not_measurable"],
             "horizon_end": [2020, 2020, 2014],
             "outcome_unit": ["jobs", "manufacturing value added, % of GDP", None],
         }
     )
-    return {
+    tables = {
         "structure_decomposition": pd.DataFrame(rows, columns=columns),
         "claims_ledger": ledger,
         "claims_targets": targets,
         **model_tables(),
     }
+    return {name: conform(name, df) for name, df in tables.items()}
 
 
 # The models stage's tables, as it publishes them, with known contents. Intervals are t intervals at CONFIDENCE.
@@ -227,15 +287,20 @@ def model_tables() -> dict[str, pd.DataFrame]:
                         "growth_pct": growth,
                         "ci_low_pct": low,
                         "ci_high_pct": high,
+                        "ci_level": None if growth is None else CONFIDENCE,
                         "slope_se": None if growth is None else SLOPE_SE,
                         "cov_type": {"ok": "HAC(2)", "short": "OLS"}.get(status),
                         "df_resid": df,
                         "source": "etd",
                     }
                 )
-    segments, tests, search = [], [], []
+    segments, fit, tests, search = [], [], [], []
     for (sector, variable), (p2005, joint, growths, (year, p_year)) in BREAKS.items():
         series = {"country": "MAR", "sector": sector, "variable": variable, "source": "etd"}
+        level = 100.0
+        for t in range(2000, 2011):  # the hinge trend: each segment's growth compounded from a level of 100
+            level *= 1 + (growths[0] if t <= 2004 else growths[1]) / 100 if t > 2000 else 1
+            fit.append({**series, "spec": "hinge", "year": t, "fitted": level})
         for spec, scale in (("hinge", 1.0), ("shift", 9.0)):
             for segment, (first, last), growth in zip((1, 2), ((2000, 2004), (2005, 2010)), growths, strict=True):
                 segments.append(
@@ -269,6 +334,11 @@ def model_tables() -> dict[str, pd.DataFrame]:
                     {"country": "MAR", "sector": sector, "variable": variable, "model": model, "year": year,
                      "value": value, "lower": value - half, "upper": value + half, "unit": "u", "source": "etd"}
                 )  # fmt: skip
+                if share:  # the other sectors' share, so that the shares add up to 100 as the stage's do
+                    forecasts.append(
+                        {**forecasts[-1], "sector": "agriculture", "value": 100 - value, "lower": 100 - value - half,
+                         "upper": 100 - value + half}
+                    )  # fmt: skip
     for (sector, variable), best in BEST.items():
         for i, model in enumerate(("rw_drift", "ets_damped", "arima")):
             ratio = 0.75 if model == best and model != "rw_drift" else 1.0 + 0.1 * i
@@ -295,6 +365,7 @@ def model_tables() -> dict[str, pd.DataFrame]:
     return {
         "models_trend_growth": pd.DataFrame(trend),
         "models_break_segments": pd.DataFrame(segments),
+        "models_break_fit": pd.DataFrame(fit),
         "models_break_tests": pd.DataFrame(tests),
         "models_break_search": pd.DataFrame(search),
         "models_unit_root": pd.DataFrame(roots),
@@ -364,16 +435,6 @@ def test_catalog_names_are_unique_and_every_figure_has_a_caption_and_a_drawing_f
         catalog.figures_of("no_such_family")
 
 
-def test_every_family_has_one_rule_that_declares_the_style_file():
-    text = (ROOT / "workflow" / "rules" / "figures.smk").read_text(encoding="utf-8")
-    starts = [m.start() for m in re.finditer(r"^\s*rule \w+:", text, flags=re.MULTILINE)]
-    blocks = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
-    families = {re.search(r'family="(\w+)"', block).group(1) for block in blocks}
-    assert len(blocks) == len(families) and families == {f.family for f in catalog.FIGURES}
-    for block in blocks:
-        assert "style=FIGURE_STYLE" in block.split("output:")[0]
-
-
 def test_draw_family_writes_every_format_of_every_figure(tmp_path):
     tables = synthetic_tables()
     paths = draw_family("sectors", tables, synthetic_settings(), tmp_path, ["svg", "png", "pdf"], STYLE)
@@ -389,7 +450,7 @@ def test_draw_family_writes_every_format_of_every_figure(tmp_path):
 
 def test_stage_families_draw_from_the_stage_tables(tmp_path):
     tables = {**synthetic_tables(), **stage_tables()}
-    for family in ("structure", "claims", "models"):
+    for family in ("structure", "claims", "models", "trade"):
         paths = draw_family(family, tables, synthetic_settings(), tmp_path, ["svg"], STYLE)
         assert {p.stem for p in paths} == {f.name for f in catalog.figures_of(family)}
 
@@ -454,34 +515,18 @@ def test_two_processes_write_identical_bytes(tmp_path):
             [sys.executable, "-c", DRAW_IN_A_FRESH_PROCESS, str(out), str(Path(__file__).parent)], check=True, env=env
         )
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert outputs[0].keys() == outputs[1].keys() and len(outputs[0]) == 9
+    assert outputs[0].keys() == outputs[1].keys() and len(outputs[0]) == 3 * len(catalog.figures_of("sectors"))
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], name
 
 
-def test_the_confidence_level_is_read_back_from_the_t_intervals():
+def test_the_confidence_level_is_the_one_the_models_stage_recorded():
     trend = model_tables()["models_trend_growth"]
     assert confidence_level(trend, "t") == pytest.approx(CONFIDENCE)
     mixed = trend.copy()
-    low, high, _ = t_interval(3.0, 5, confidence=0.95)
-    mixed.loc[0, ["growth_pct", "ci_low_pct", "ci_high_pct"]] = [3.0, low, high]
+    mixed.loc[mixed["ci_level"].notna().idxmax(), "ci_level"] = 0.95
     with pytest.raises(InputError, match="one confidence level"):
         confidence_level(mixed, "t")
-
-
-def test_the_hinge_line_from_segment_growth_is_the_ols_fit():
-    """Slopes from the segments fix the line's shape; the residuals of OLS with a constant sum to zero."""
-    years = np.arange(1990, 2019)
-    knots = [2005, 2009, 2014]
-    X = segmented_design(years.astype(float), knots, HINGE)
-    rng = np.random.default_rng(7)
-    y = X @ np.array([4.0, 0.03, 0.02, -0.01, 0.015]) + rng.normal(0, 0.02, len(years))
-    beta = np.linalg.lstsq(X, y, rcond=None)[0]
-    slopes = np.cumsum(beta[1:])
-    segments = pd.DataFrame(
-        {"segment": [1, 2, 3, 4], "first_year": [1990, *knots], "growth_pct": 100 * np.expm1(slopes)}
-    )
-    np.testing.assert_allclose(hinge_line(years, np.exp(y), segments), np.exp(X @ beta), rtol=1e-10)
 
 
 def test_trend_rows_put_the_total_first_and_the_periods_in_time_order():

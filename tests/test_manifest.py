@@ -12,6 +12,7 @@ import yaml
 from emergence import manifest
 from emergence.errors import InputError
 from emergence.io import sha256_file
+from emergence.verify import write_verification
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 MANIFESTS = sorted(RAW.rglob(manifest.MANIFEST))
@@ -61,8 +62,12 @@ def test_a_changed_byte_in_any_raw_file_is_named(name, raw_copy):
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
-    entry = manifest.load(path.parent / manifest.MANIFEST)
-    recorded = next(item["sha256"] for item in entry["files"] if item["name"] == path.name)
+    release = next(
+        folder for folder in path.parents if (folder / manifest.MANIFEST).is_file()
+    )  # files may sit in subfolders
+    entry = manifest.load(release / manifest.MANIFEST)
+    name_in_release = path.relative_to(release).as_posix()
+    recorded = next(item["sha256"] for item in entry["files"] if item["name"] == name_in_release)
     with pytest.raises(InputError) as caught:
         manifest.verify(sorted(raw_copy.rglob(manifest.MANIFEST)))
     assert caught.value.where == str(path)
@@ -117,7 +122,7 @@ def test_dump_and_load_round_trip():
 
 def test_write_verification_records_what_was_verified(tmp_path):
     output = tmp_path / "ingest" / "verified.csv"
-    manifest.write_verification(MANIFESTS, output)
+    write_verification(MANIFESTS, output)
     table = pd.read_csv(output)
     assert sorted(str(Path(p).relative_to(RAW)) for p in table["path"]) == RAW_FILES
     assert table["path"].tolist() == sorted(table["path"])
@@ -127,5 +132,5 @@ def test_write_verification_writes_nothing_when_a_file_changed(raw_copy, tmp_pat
     (raw_copy / RAW_FILES[-1]).write_bytes(b"changed")
     output = tmp_path / "ingest" / "verified.csv"
     with pytest.raises(InputError):
-        manifest.write_verification(sorted(raw_copy.rglob(manifest.MANIFEST)), output)
+        write_verification(sorted(raw_copy.rglob(manifest.MANIFEST)), output)
     assert not output.parent.exists() or list(output.parent.iterdir()) == []

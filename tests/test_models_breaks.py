@@ -4,25 +4,26 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from typed_settings import model_settings
 
 from emergence.config import load_config
+from emergence.linear import annihilator
 from emergence.models.breaks import (
     BURN_IN,
     HINGE,
     JOINT,
     SHIFT,
-    annihilator,
     candidate_breaks,
     f_stats,
     knot_status,
     policy_breaks,
     segmented_design,
+    segmented_fit,
     sieve_draws,
     unknown_break,
     yule_walker,
 )
 from emergence.models.series import Series
-from emergence.models.settings import model_settings
 from emergence.models.trend import NO_DATA, OK, TOO_SHORT, segment_growth
 
 YEARS = np.arange(1990, 2019)
@@ -175,3 +176,16 @@ def test_search_is_reproducible_and_too_short_series_are_marked():
     years = np.arange(2010, 2015)  # 5 years: no break year leaves 3 years on both sides
     short = series(broken_log(np.random.default_rng(27), years=years), years=years)
     assert unknown_break(short, SETTINGS)["status"] == TOO_SHORT
+
+
+def test_the_segmented_fit_is_the_ols_fit_of_each_spec():
+    """The fitted levels the figures draw are exp of the OLS fit of the log level on the segmented design."""
+    s = series(broken_log(np.random.default_rng(3)))
+    rows = segmented_fit(s, SETTINGS)
+    knots = [k for k in SETTINGS.policy_years if knot_status(s.years, SETTINGS.policy_years, 3)[k] == OK]
+    for spec in ("hinge", "shift"):
+        X = segmented_design(s.years.astype(float), knots, spec)
+        beta = np.linalg.lstsq(X, np.log(s.values), rcond=None)[0]
+        fitted = [r["fitted"] for r in rows if r["spec"] == spec]
+        assert [r["year"] for r in rows if r["spec"] == spec] == list(s.years)
+        np.testing.assert_allclose(fitted, np.exp(X @ beta), rtol=1e-10)

@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
+from typed_settings import model_settings
 
 from emergence.config import load_config
 from emergence.models.diagnostics import unit_root_tests
 from emergence.models.filters import hamilton_filter, hp_filter, trend_cycle
 from emergence.models.series import Series
-from emergence.models.settings import model_settings
 from emergence.models.trend import NOT_POSITIVE, OK
 
 YEARS = np.arange(1990, 2019)

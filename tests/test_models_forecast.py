@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from typed_settings import model_settings
 
 from emergence.config import load_config
 from emergence.models.forecast import (
@@ -22,7 +23,6 @@ from emergence.models.forecast import (
     share_point_forecast,
 )
 from emergence.models.rules import _with_winners
-from emergence.models.settings import model_settings
 
 CONFIG = load_config("config/config.yaml")
 SETTINGS = model_settings(["MAR"], CONFIG["periods"], CONFIG["policy_events"], CONFIG["models"])

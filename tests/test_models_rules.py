@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from typed_settings import model_settings
 
 from emergence.clean import SCHEMAS
 from emergence.config import load_config
@@ -12,7 +13,6 @@ from emergence.errors import InputError
 from emergence.io import read_table
 from emergence.models import rules
 from emergence.models.schemas import OUTPUTS, write_tables
-from emergence.models.settings import model_settings
 from emergence.sources.common import with_shares
 
 YEARS = np.arange(1990, 2019)
@@ -62,7 +62,8 @@ def settings_for(*sections, **forecast):
     models.update({section: CONFIG["models"][section] for section in sections})
     if forecast:
         models["forecast"] = {**CONFIG["models"]["forecast"], **forecast}
-    return model_settings(["MAR", "TUN"], CONFIG["periods"], CONFIG["policy_events"], models)
+    settings = model_settings(["MAR", "TUN"], CONFIG["periods"], CONFIG["policy_events"], models)
+    return settings.only(*sections, *(["forecast"] if forecast else []))
 
 
 FAST_FORECAST = {"horizon": 2021, "backtest_origins": 3, "arima_orders": [[1, 1, 0]], "share_draws": 200}

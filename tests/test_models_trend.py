@@ -4,13 +4,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from typed_settings import model_settings
 
 from emergence.config import load_config
-from emergence.models.ols import newey_west_lags
+from emergence.linear import newey_west_lags
 from emergence.models.series import Series
-from emergence.models.settings import model_settings
 from emergence.models.trend import NO_DATA, NOT_POSITIVE, OK, SHORT, TOO_SHORT, period_growth, segment_growth
-from emergence.structure.settings import Period
+from emergence.settings import Period
 
 YEARS = np.arange(1990, 2019)
 CONFIG = load_config("config/config.yaml")
@@ -98,7 +98,7 @@ def test_periods_cover_the_growth_of_their_years_and_chain():
 
 
 def test_a_period_outside_the_data_says_no_data():
-    settings = replace(SETTINGS, periods=(Period("future", 2020, 2025), Period("tail", 2017, None)))
+    settings = replace(SETTINGS, periods=(Period("future", start=2020, end=2025), Period("tail", start=2017)))
     rows = {r["period"]: r for r in period_growth(series(exponential(2.0)), settings)}
     assert rows["future"]["status"] == NO_DATA and rows["future"]["n"] == 0
     assert rows["tail"]["status"] == TOO_SHORT and rows["tail"]["n"] == 3

@@ -7,12 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from typed_settings import structure_settings
 
 from emergence.errors import InputError
-from emergence.structure.growth import annualising_factor, compound_rate
+from emergence.growth import annualising_factor, compound_rate
+from emergence.settings import SAMPLE_ID, StructureSettings
 from emergence.structure.rules import decompose_productivity
 from emergence.structure.schemas import DECOMPOSITION, DECOMPOSITION_ANNUAL
-from emergence.structure.settings import SAMPLE_ID, StructureSettings
 
 # Two sectors, years 2000 and 2002 (2001 in between, so the annual table has two steps).
 # 2000: agriculture 60 workers at productivity 10, manufacturing 40 at 30   -> P0 = 1800 / 100 = 18
@@ -46,7 +47,7 @@ def tidy(levels: dict, country: str = "AAA", va_scale: float = 1.0, emp_scale: f
 
 
 def settings(countries=("AAA",), periods=(), merges=None) -> StructureSettings:
-    return StructureSettings.from_params(list(countries), list(periods), merges)
+    return structure_settings(list(countries), list(periods), merges)
 
 
 def decompose(table, annual=True, **kwargs):

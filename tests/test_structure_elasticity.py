@@ -7,11 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from typed_settings import structure_settings
 
+from emergence.settings import SAMPLE_ID
 from emergence.structure.elasticity import arc_elasticity
 from emergence.structure.rules import compare_sectors
 from emergence.structure.schemas import ELASTICITY
-from emergence.structure.settings import SAMPLE_ID, StructureSettings
 
 # Years 2000 and 2002. Manufacturing: 100 -> 120 workers, value added 200 -> 300.
 # arc elasticity = (20 / 110) / (100 / 250) = 5/11. Agriculture: 50 -> 40 workers, value added unchanged.
@@ -36,7 +37,7 @@ def tidy(levels: dict, country: str = "AAA") -> pd.DataFrame:
 
 
 def elasticities(levels: dict) -> dict:
-    settings = StructureSettings.from_params(["AAA"], [])
+    settings = structure_settings(["AAA"], [])
     table = compare_sectors(tidy(levels), settings, "test table")["elasticity"]
     ELASTICITY.validate(table, "elasticity")
     rows = table[table["period"] == SAMPLE_ID]

@@ -7,12 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from typed_settings import structure_settings
 
 from emergence.config import load_config
+from emergence.settings import SAMPLE_ID
 from emergence.sources import etd
 from emergence.structure.rules import analyse_structure, compare_sectors, decompose_productivity
 from emergence.structure.schemas import SCHEMAS
-from emergence.structure.settings import SAMPLE_ID, StructureSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw" / "etd" / "2021-07-15" / "ETD_230918.xlsx"
@@ -22,7 +23,7 @@ RAW = ROOT / "data" / "raw" / "etd" / "2021-07-15" / "ETD_230918.xlsx"
 def inputs():
     config = load_config(ROOT / "config" / "config.yaml")
     countries = config["countries"]
-    settings = StructureSettings.from_params(
+    settings = structure_settings(
         countries,
         config["periods"],
         config["structure"]["merge_without_employment"],

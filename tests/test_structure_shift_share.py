@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from typed_settings import structure_settings
 
+from emergence.settings import SAMPLE_ID
 from emergence.structure.rules import compare_sectors
 from emergence.structure.schemas import SHIFT_SHARE
-from emergence.structure.settings import SAMPLE_ID, StructureSettings
 
 # Employment in 2000 and 2005 (value added is not used by the shift-share).
 # Peers of FOC pooled: agriculture 500 -> 450 (g = -0.1), manufacturing 200 -> 300 (g = 0.5), all 700 -> 750.
@@ -32,7 +33,7 @@ def tidy(employment: dict) -> pd.DataFrame:
 
 
 def components(employment: dict) -> pd.DataFrame:
-    settings = StructureSettings.from_params(list(employment), [])
+    settings = structure_settings(list(employment), [])
     table = compare_sectors(tidy(employment), settings, "test table")["shift_share"]
     SHIFT_SHARE.validate(table.assign(source="test"), "shift_share")
     return table[table["period"] == SAMPLE_ID].set_index(["country", "sector", "component", "measure"])["value"]

@@ -1,4 +1,5 @@
-"""Settings the data cannot serve stop the models stage at its job, naming the key, with no output left."""
+"""Settings the data cannot serve stop the models stage at its job, naming the key and the config file they came
+from, with no output left."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ import yaml
 
 from emergence.config import load_config
 
+pytestmark = pytest.mark.build
 BASE = load_config("config/config.yaml")
 CASES = {
     "policy_year_outside_the_data": (
         {"policy_events": [*BASE["policy_events"], {"year": 2030, "name": "A later plan"}]},
         "data/processed/models/break_tests.csv",
-        ("config/config.yaml", "policy_events[3].year", "up to 2018", "2030"),
+        ("bad.yaml", "policy_events[3].year", "up to 2018", "2030"),
     ),
     "period_shorter_than_a_trend_needs": (
         {"periods": [*BASE["periods"][:3], {"id": "last", "label": "Last year", "start": 2018, "end": 2018}]},
         "data/processed/models/trend_growth.csv",
-        ("config/config.yaml", "periods[3] (last)", "models.trend.min_years", "2 years"),
+        ("bad.yaml", "periods[3] (last)", "models.trend.min_years", "2 years"),
     ),
 }
 

@@ -56,6 +56,21 @@ GROUPS_SCHEMA = tidy_schema(
 )
 
 
+COUNTRIES_SCHEMA = TableSchema(
+    name="countries",
+    columns=(Column("country", "str"), Column("name", "str"), Column("source", "str")),
+    key=("country",),
+)
+
+
+def write_country_names(raw: Path, countries: list[str], output: str | os.PathLike) -> pd.DataFrame:
+    """The names of the countries of the ETD snapshot (the source every configured country must be in, and the
+    donor pool of the counterfactuals), as the workbook writes them."""
+    from emergence.sources.etd import country_names
+
+    return write_table(country_names(Path(raw), countries), output, COUNTRIES_SCHEMA)
+
+
 def clean_source(
     name: str, raw: Path | dict[str, Path], countries: list[str], output: str | os.PathLike
 ) -> pd.DataFrame:

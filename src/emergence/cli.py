@@ -1,12 +1,14 @@
 """The `emergence` command: snapshot published files into data/raw with their provenance, fetch new releases
-from the publishers, and show what changed between two releases."""
+from the publishers, show what changed between two releases, and check the config against the snapshots."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from emergence import __version__
 from emergence.errors import InputError
 
 ROOT = Path.cwd()
@@ -14,11 +16,18 @@ ROOT = Path.cwd()
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="emergence", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"emergence {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     snap = commands.add_parser("snapshot", help="cut the subset the project uses out of published files")
-    snap.add_argument("source", help="etd, ggdc10, un_ama, wdi or paper")
-    snap.add_argument("files", nargs="+", type=Path, help="the upstream file(s); for paper, the reference text")
+    snap.add_argument("source", help="etd, ggdc10, un_ama, wdi, hcp_census or paper")
+    snap.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        help="the upstream file(s); for paper, the reference text; for hcp_census, the package's wheel "
+        "(default: the installed package)",
+    )
     snap.add_argument("--countries", help="comma-separated ISO3 codes (default: the config's countries)")
     snap.add_argument("--release", help="release label (default: read from the upstream file)")
     snap.add_argument("--accessed", help="date the upstream was accessed, YYYY-MM-DD (default: today)")
@@ -34,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     get.add_argument("--base-url", help="address of the publisher's service, for a mirror (default: the official one)")
     get.add_argument("--per-page", type=int, default=1000, help="wdi only: rows per page of the World Bank API")
     get.add_argument("--timeout", type=float, default=60.0, help="seconds a connection may stay silent")
+    get.add_argument("--deadline", type=float, default=600.0, help="seconds one download may take, waits included")
+    get.add_argument("--max-mb", type=float, help="megabytes the source may send in all (default: the source's cap)")
     get.add_argument("--attempts", type=int, default=4, help="attempts per address on server or connection errors")
     get.add_argument("--backoff", type=float, default=2.0, help="seconds before the second attempt, doubling after")
     get.add_argument("--download-dir", type=Path, help="keep the downloaded files here (default: discard them)")
@@ -55,13 +66,25 @@ def main(argv: list[str] | None = None) -> int:
     dif.add_argument("--summary-csv", type=Path, help="write the summary table to this CSV file")
     dif.add_argument("--raw-dir", type=Path, default=Path("data/raw"))
 
+    chk = commands.add_parser("check", help="check the config against the selected snapshots (what a build does first)")
+    chk.add_argument(
+        "--configfile", type=Path, help="settings merged over config/config.yaml, as Snakemake's --configfile"
+    )
+    chk.add_argument("--raw-dir", type=Path, default=Path("data/raw"))
+
     args = parser.parse_args(argv)
-    run = {"snapshot": _snapshot, "fetch": _fetch, "diff": _diff}[args.command]
+    run = {"snapshot": _snapshot, "fetch": _fetch, "diff": _diff, "check": _check}[args.command]
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()
+        return code
     except InputError as error:
-        print(f"emergence {args.command}: error: {error}", file=sys.stderr)
+        for line in str(error).splitlines():
+            print(f"emergence {args.command}: error: {line}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader left (`emergence ... | head`): stop quietly, as other commands do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _countries(args: argparse.Namespace) -> list[str]:
@@ -80,6 +103,8 @@ def _snapshot(args: argparse.Namespace) -> int:
     from emergence.snapshot import register_paper, snapshot
 
     if args.source == "paper":
+        if len(args.files) != 1:
+            raise InputError("command line", "FILE", "one file, the reference paper's text", len(args.files))
         (reference,) = args.files
         print(register_paper(reference, args.raw_dir / "paper", args.accessed))
         return 0
@@ -90,7 +115,8 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from emergence.fetch import Policy, fetch
+    from emergence.download import Policy
+    from emergence.fetch import fetch
 
     taken = fetch(
         args.source,
@@ -100,7 +126,8 @@ def _fetch(args: argparse.Namespace) -> int:
         release=args.release,
         tables=_list(args.tables) if args.tables else None,
         per_page=args.per_page,
-        policy=Policy(timeout=args.timeout, attempts=args.attempts, backoff=args.backoff),
+        policy=Policy(timeout=args.timeout, attempts=args.attempts, backoff=args.backoff, deadline=args.deadline),
+        max_mb=args.max_mb,
         stream=None if args.quiet else sys.stderr,
         download_dir=args.download_dir,
     )
@@ -122,6 +149,28 @@ def _diff(args: argparse.Namespace) -> int:
     print(render(result, args.top))
     write_diff(result, args.csv, args.summary_csv)
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from snakemake.utils import update_config
+
+    from emergence.check import check_snapshots
+    from emergence.config import read_yaml, validate_config
+    from emergence.settings import DEFAULT_CONFIG_FILE, from_config
+
+    data = read_yaml(DEFAULT_CONFIG_FILE) or {}
+    if args.configfile:
+        update_config(data, read_yaml(args.configfile) or {})
+    where = str(args.configfile or DEFAULT_CONFIG_FILE)
+    config = validate_config(data, where)
+    findings = check_snapshots(config, from_config(config, where), args.raw_dir)
+    for note in findings.notes:
+        print(note)
+    for error in findings.errors:
+        print(f"emergence check: error: {error}", file=sys.stderr)
+    if not findings.errors:
+        print(f"{where}: the settings fit the selected snapshots in {args.raw_dir}")
+    return 2 if findings.errors else 0
 
 
 if __name__ == "__main__":

@@ -1,16 +1,18 @@
-"""Settings: read config.yaml, fill defaults and validate against the JSON Schema, then check what a schema cannot."""
+"""Reading and checking the config: YAML with unique keys, Snakemake's schema validation (which fills in the
+schema's defaults), and the few rules a schema cannot express. The workflow, the command line and the tests all
+load settings through here."""
 
 from __future__ import annotations
 
 import copy
-import hashlib
+import difflib
 import os
-import pickle
 from pathlib import Path
 
 import yaml
 
 from emergence.errors import InputError
+from emergence.settings import SAMPLE_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -45,82 +47,88 @@ def read_yaml(path: str | os.PathLike) -> object:
 
 
 def load_config(path: str | os.PathLike, overrides: dict | None = None) -> dict:
-    """The validated settings of `path` (with `overrides` merged over the top level, as Snakemake's --config)."""
+    """The validated settings of `path`, with `overrides` merged in as Snakemake merges a --configfile or --config
+    (mappings key by key, other values replaced)."""
+    from snakemake.utils import update_config
+
     data = read_yaml(path) or {}
     if overrides:
-        data = {**data, **overrides}
+        update_config(data, copy.deepcopy(overrides))
     return validate_config(data, where=str(path))
 
 
-def validate_config(data: dict, where: str = "config", cache_dir: str | os.PathLike | None = None) -> dict:
-    """Defaults filled in and every rule checked; the first violation is an error naming the key.
-
-    With `cache_dir`, the schema's verdict on valid settings is kept there under a digest of the settings, the
-    schema and this module, and reused when they recur: the workflow validates on every start, and importing the
-    schema validator alone would be a fifth of a no-op's own work.
-    """
-    config = _schema_checked(data, where) if cache_dir is None else _cached_schema_check(data, where, Path(cache_dir))
-    _check_periods(config, where)
-    _check_concordance(config, where)
-    return config
-
-
-def _schema_checked(data: dict, where: str) -> dict:
-    import jsonschema
-
+def validate_config(data: dict, where: str = "config") -> dict:
+    """A copy of `data` validated against the schema with its defaults filled in, then checked for what a schema
+    cannot say; the first violation is an error naming the key and the file."""
     config = copy.deepcopy(data)
-    validator = _with_defaults(jsonschema.Draft7Validator)(read_yaml(SCHEMA))
-    errors = sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path])
-    if errors:
-        error = errors[0]
-        key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise InputError(where, f"key '{key}'", _expected(error), error.instance)
+    schema_check(config, where)
+    check_config(config, where)
     return config
 
 
-def _cached_schema_check(data: dict, where: str, cache_dir: Path) -> dict:
-    digest = hashlib.sha256(pickle.dumps(data, protocol=5))
-    for path in (SCHEMA, Path(__file__)):
-        digest.update(path.read_bytes())
-    cached = cache_dir / f"{digest.hexdigest()}.pickle"
-    if cached.is_file():
-        return pickle.loads(cached.read_bytes())  # noqa: S301 - written below, inside the project
-    config = _schema_checked(data, where)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    for old in cache_dir.glob("*.pickle"):  # verdicts on earlier settings
-        old.unlink(missing_ok=True)
-    tmp = cache_dir / f".{cached.name}.{os.getpid()}"  # one per process: jobs may validate at the same time
-    tmp.write_bytes(pickle.dumps(config, protocol=5))
-    os.replace(tmp, cached)
-    return config
+def schema_check(config: dict, where: str) -> None:
+    """Snakemake's own validation (defaults written into `config`), its error reduced to one line."""
+    from jsonschema.exceptions import ValidationError
+    from snakemake.exceptions import WorkflowError
+    from snakemake.utils import validate
+
+    try:
+        validate(config, str(SCHEMA), set_default=True)
+    except WorkflowError as exc:
+        error = exc.__context__  # Snakemake raises its error while handling the schema's
+        if not isinstance(error, ValidationError):
+            raise
+        raise InputError(where, f"key '{_key(error)}'", _expected(error), _found(error)) from None
+
+
+def _key(error) -> str:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "additionalProperties":
+        path.append(_unknown(error)[0])
+    return "/".join(path) or "(top level)"
+
+
+def _unknown(error) -> list[str]:
+    return sorted(str(k) for k in set(error.instance) - set(error.schema.get("properties", {})))
 
 
 def _expected(error) -> str:
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
-        return f"only known keys {allowed} ({error.message})"
-    return f"a value that satisfies '{error.validator}: {error.validator_value}' ({error.message})"
+        close = difflib.get_close_matches(_unknown(error)[0], allowed, n=1)
+        return f"a known key{f' (did you mean {close[0]!r}?)' if close else ''}: one of {allowed}"
+    if error.validator == "required":
+        return f"the keys {list(error.validator_value)}"
+    return f"a value that satisfies '{error.validator}: {error.validator_value}'"
 
 
-def _with_defaults(validator_class):
-    """A validator that writes each property's default into the instance before validating it."""
-    import jsonschema
-
-    validate_properties = validator_class.VALIDATORS["properties"]
-
-    def set_defaults(validator, properties, instance, schema):
-        if isinstance(instance, dict):
-            for name, sub in properties.items():
-                if "default" in sub:
-                    instance.setdefault(name, copy.deepcopy(sub["default"]))
-        yield from validate_properties(validator, properties, instance, schema)
-
-    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+def _found(error) -> object:
+    if error.validator == "additionalProperties":
+        return "an unknown key"
+    if isinstance(error.instance, dict | list):
+        return error.message
+    return error.instance
 
 
-def _check_periods(config: dict, where: str) -> None:
+def check_config(config: dict, where: str) -> None:
+    """The rules beyond the schema: the focus among the countries, periods and events in order, the structure
+    merges and the sector concordance."""
+    check_focus(config, where)
+    check_periods(config, where)
+    check_merges(config, where)
+    check_concordance(config, where)
+
+
+def check_focus(config: dict, where: str) -> None:
+    if config["focus"] not in config["countries"]:
+        raise InputError(where, "key 'focus'", f"one of countries {config['countries']}", config["focus"])
+
+
+def check_periods(config: dict, where: str) -> None:
     ids = [p["id"] for p in config["periods"]]
     for i, period in enumerate(config["periods"]):
+        if period["id"] == SAMPLE_ID:
+            raise InputError(where, f"key 'periods/{i}/id'", f"an id other than '{SAMPLE_ID}' (the whole sample)")
         if period["id"] in ids[:i]:
             raise InputError(where, f"key 'periods/{i}/id'", "unique period ids", period["id"])
         if "start" in period and "end" in period and period["start"] > period["end"]:
@@ -130,7 +138,15 @@ def _check_periods(config: dict, where: str) -> None:
         raise InputError(where, "key 'policy_events'", "distinct years in increasing order", years)
 
 
-def _check_concordance(config: dict, where: str) -> None:
+def check_merges(config: dict, where: str) -> None:
+    merges = config["structure"]["merge_without_employment"]
+    if set(merges) & set(merges.values()) or any(k == v for k, v in merges.items()):
+        raise InputError(
+            where, "key 'structure/merge_without_employment'", "sectors merged into other kept sectors", merges
+        )
+
+
+def check_concordance(config: dict, where: str) -> None:
     """Each scheme used is defined, each group is one of its groups, and each leaf maps to exactly one group."""
     from emergence.sources import SOURCES
 

@@ -222,6 +222,11 @@ def diff_releases(
     tolerance: float = 0.0,
 ) -> ReleaseDiff:
     """Compare the cleaned tables of releases OLD and NEW of one source."""
+    source(name)  # an unknown source is refused before its folder is looked for
+    taken = manifest.releases(raw_root, name)
+    for rel in (old, new):
+        if rel not in taken:
+            raise InputError(Path(raw_root) / name, "release", f"a release taken there, one of {taken}", rel)
     tables = [release_table(name, Path(raw_root) / name / rel, countries) for rel in (old, new)]
     old_rows, new_rows, notes = comparable(*tables, (old, new), shares_only)
     return ReleaseDiff(name, old, new, compare(old_rows, new_rows, tolerance), tuple(notes))

@@ -73,11 +73,13 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike, schema: TableSchema) 
 
 
 def read_table(path: str | os.PathLike, schema: TableSchema | None = None) -> pd.DataFrame:
-    """Read a processed CSV table, validating it when a schema is given."""
+    """Read a processed CSV table, validating it when a schema is given; the schema's text columns are read as
+    text, so a code such as '01' keeps its leading zero."""
     import pandas as pd
 
+    text = {c.name: "string" for c in schema.columns if c.kind == "str"} if schema is not None else None
     try:
-        df = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        df = pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
     except FileNotFoundError:
         raise InputError(path, "file", "an existing processed table") from None
     except pd.errors.EmptyDataError:

@@ -67,16 +67,7 @@ def verify(manifest_paths: list[str | os.PathLike]) -> list[dict]:
     return report
 
 
-def write_verification(manifest_paths: list[str | os.PathLike], output: str | os.PathLike) -> None:
-    """Verify, then record what was verified: the stamp the clean stage depends on."""
-    import pandas as pd
-
-    from emergence.io import write_table
-    from emergence.tables import Column, TableSchema
-
-    schema = TableSchema(
-        name="verified",
-        columns=(Column("path", "str"), Column("sha256", "str"), Column("manifest", "str")),
-        key=("path",),
-    )
-    write_table(pd.DataFrame(verify(manifest_paths), columns=["path", "sha256", "manifest"]), output, schema)
+def releases(raw_root: str | os.PathLike, name: str) -> list[str]:
+    """The releases of a source taken under `raw_root`: its folders that hold a manifest."""
+    folder = Path(raw_root) / name
+    return sorted(p.name for p in folder.iterdir() if (p / MANIFEST).is_file()) if folder.is_dir() else []

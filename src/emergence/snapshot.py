@@ -29,8 +29,10 @@ def snapshot(
     A release folder that exists already is left alone when its files are byte-identical to the new extract,
     and refused otherwise: a release, once taken, never changes.
     """
-    module = source(name)
+    module = source(name, packaged=True)
     paths = [Path(p) for p in upstream_paths]
+    if not paths and not getattr(module, "FROM_INSTALLED_PACKAGE", False):
+        raise InputError("command line", "FILE", f"the upstream file(s) of {name}")
     for path in paths:
         if not path.is_file():
             raise InputError(path, "file", "an existing upstream file")
@@ -39,7 +41,7 @@ def snapshot(
     for extract in extracts:
         groups[release or extract.release or module.release_of(paths[0])].append(extract)
     releases = [
-        (Path(raw_root) / name / rel, items, _entry(name, module.META, rel, items, countries, accessed, url))
+        (Path(raw_root) / name / rel, items, _entry(name, module, rel, items, countries, accessed, url))
         for rel, items in sorted(groups.items())
     ]
     for folder, _, entry in releases:
@@ -47,9 +49,10 @@ def snapshot(
     return [_write_release(folder, items, entry) for folder, items, entry in releases]
 
 
-def _entry(name, meta, release, items, countries, accessed, url) -> dict:
+def _entry(name, module, release, items, countries, accessed, url) -> dict:
     kept = sorted({c for item in items for c in item.countries})
-    return {
+    meta = module.META
+    entry = {
         "source": name,
         "publisher": meta.publisher,
         "dataset": meta.dataset,
@@ -72,6 +75,8 @@ def _entry(name, meta, release, items, countries, accessed, url) -> dict:
             for item in sorted(items, key=lambda i: i.name)
         ],
     }
+    provenance = getattr(module, "provenance", None)  # a source taken through a package names it and its sources
+    return {**entry, **provenance(items)} if provenance else entry
 
 
 def _taken(folder: Path, entry: dict) -> bool:
@@ -98,6 +103,7 @@ def _write_release(folder: Path, items: list[Extract], entry: dict) -> Path:
     tmp.mkdir(parents=True)
     try:
         for item in items:
+            (tmp / item.name).parent.mkdir(parents=True, exist_ok=True)  # a package's layout has folders
             (tmp / item.name).write_bytes(item.data)
         (tmp / manifest.MANIFEST).write_text(manifest.dump(entry), encoding="utf-8")
         os.replace(tmp, folder)

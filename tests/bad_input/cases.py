@@ -320,9 +320,9 @@ CASES = (
          "un_ama/constant_usd", delete_file, restamp=False),
     # settings
     Case("unknown_config_key", "config",
-         ("config/config.yaml", "key 'reconciliation'", "only known keys ['tolerance_pp']", "'tolerence'"),
+         ("config/config.yaml", "key 'reconciliation/tolerence'", "a known key (did you mean 'tolerance_pp'?)"),
          config="unknown_key"),
-    Case("unknown_top_level_key", "config", ("config/config.yaml", "key '(top level)'", "'colours'"),
+    Case("unknown_top_level_key", "config", ("config/config.yaml", "key 'colours'", "a known key"),
          config="unknown_top_level_key"),
     Case("inverted_period", "config", ("config/config.yaml", "key 'periods/1'", "expected start <= end", "2010 > 2000"),
          config="inverted_period"),

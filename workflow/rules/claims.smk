@@ -1,9 +1,11 @@
-# Claims: the paper's numeric statements recomputed from the processed tables, its own arithmetic checked,
-# the plans' targets set against outcomes (one job, which reads the claims and tables once), and cluster tables
-# from its Tables 2 and 3 (one job).
+# Claims: the paper's numeric statements recomputed from the processed tables (against every source that holds
+# the series), its own arithmetic checked, the plans' targets set against outcomes (one job, which reads the
+# claims and tables once), and cluster tables from its Tables 2 and 3 (one job). The claims file names the
+# country the paper is about; the build's focus country and countries arrive as params.
 
 CLAIMS_DIR = f"{PROCESSED}/claims"
 CLAIMS_FILE = f"{RAW}/paper/claims.yaml"
+CLAIMS_SCHEMA_FILE = "workflow/schemas/claims.schema.yaml"
 CLAIMS_TABLES = {
     name: f"{PROCESSED}/clean/{name}.csv"
     for name in (
@@ -15,10 +17,14 @@ CLAIMS_TABLES = {
         "clusters",
         "cluster_companies",
     )
+} | {
+    # the HCP census by region and the clusters placed in their regions (claims on firm sizes and locations)
+    name: TABLE_PATHS[name]
+    for name in ("regions_location_quotients", "regions_clusters")
 }
 CLAIMS_LEDGER = {
     name: f"{CLAIMS_DIR}/{name}.csv"
-    for name in ("ledger", "summary", "consistency", "targets")
+    for name in ("ledger", "summary", "sources", "consistency", "targets")
 }
 CLAIMS_CLUSTERS = {
     name: f"{CLAIMS_DIR}/clusters_{name}.csv"
@@ -31,6 +37,7 @@ rule build_claims_ledger:
     input:
         **CLAIMS_TABLES,
         claims=CLAIMS_FILE,
+        schema=CLAIMS_SCHEMA_FILE,
         verified=VERIFIED,
         code=code("build_claims_ledger.py"),
     output:
@@ -42,6 +49,8 @@ rule build_claims_ledger:
     params:
         tables=sorted(CLAIMS_TABLES),
         tolerance=config["claims"],
+        focus=SETTINGS.focus,
+        countries=list(SETTINGS.countries),
     script:
         "../scripts/build_claims_ledger.py"
 

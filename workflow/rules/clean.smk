@@ -1,101 +1,65 @@
 # Clean: each verified raw snapshot to a tidy validated table; sectors grouped by scheme; sources compared.
 
-CLEAN = f"{PROCESSED}/clean"
-CLEAN_TARGETS = [
-    f"{CLEAN}/etd.csv",
-    f"{CLEAN}/ggdc10.csv",
-    f"{CLEAN}/un_ama.csv",
-    f"{CLEAN}/wdi.csv",
-    f"{CLEAN}/sector_groups.csv",
-    f"{CLEAN}/reconciliation.csv",
-    f"{CLEAN}/reconciliation_summary.csv",
-    f"{CLEAN}/clusters.csv",
-    f"{CLEAN}/cluster_companies.csv",
-]
+CLEAN_TARGETS = list(registry.paths("clean").values())
+CLEAN = registry.paths("clean")
+# What each source's cleaner reads: one data file, or the UN's workbooks by table.
+SOURCE_FILES = {
+    "etd": {"raw": raw_file("etd")},
+    "ggdc10": {"raw": raw_file("ggdc10")},
+    "un_ama": {table: raw_file(f"un_ama_{table}", table) for table in UN_TABLES},
+    "wdi": {"raw": raw_file("wdi")},
+}
 
 
-rule clean_etd:
+for source, files in SOURCE_FILES.items():
+
+    rule:
+        name:
+            f"clean_{source}"
+        input:
+            **files,
+            verified=VERIFIED,
+            code=code("clean_source.py"),
+        output:
+            table=CLEAN[source],
+        log:
+            f"logs/clean/clean_{source}.log",
+        priority: 2 if source == "etd" else 0
+        conda:
+            "../envs/emergence.yaml"
+        params:
+            source=source,
+            countries=list(SETTINGS.countries),
+            tables=[] if "raw" in files else sorted(files),
+        script:
+            "../scripts/clean_source.py"
+
+
+rule name_countries:
     input:
-        raw=raw_file("etd"),
+        raw=SOURCE_FILES["etd"]["raw"],
         verified=VERIFIED,
-        code=code("clean_source.py"),
+        code=code("name_countries.py"),
     output:
-        table=f"{CLEAN}/etd.csv",
+        table=CLEAN["countries"],
     log:
-        "logs/clean/clean_etd.log",
-    priority: 2
+        "logs/clean/name_countries.log",
     conda:
         "../envs/emergence.yaml"
     params:
-        source="etd",
-        countries=COUNTRIES,
+        countries=raw_manifest.load(MANIFESTS["etd"])["countries"],
     script:
-        "../scripts/clean_source.py"
-
-
-rule clean_ggdc10:
-    input:
-        raw=raw_file("ggdc10"),
-        verified=VERIFIED,
-        code=code("clean_source.py"),
-    output:
-        table=f"{CLEAN}/ggdc10.csv",
-    log:
-        "logs/clean/clean_ggdc10.log",
-    conda:
-        "../envs/emergence.yaml"
-    params:
-        source="ggdc10",
-        countries=COUNTRIES,
-    script:
-        "../scripts/clean_source.py"
-
-
-rule clean_un_ama:
-    input:
-        **{table: raw_file(f"un_ama_{table}", table) for table in UN_TABLES},
-        verified=VERIFIED,
-        code=code("clean_source.py"),
-    output:
-        table=f"{CLEAN}/un_ama.csv",
-    log:
-        "logs/clean/clean_un_ama.log",
-    conda:
-        "../envs/emergence.yaml"
-    params:
-        source="un_ama",
-        countries=COUNTRIES,
-        tables=UN_TABLES,
-    script:
-        "../scripts/clean_source.py"
-
-
-rule clean_wdi:
-    input:
-        raw=raw_file("wdi"),
-        verified=VERIFIED,
-        code=code("clean_source.py"),
-    output:
-        table=f"{CLEAN}/wdi.csv",
-    log:
-        "logs/clean/clean_wdi.log",
-    conda:
-        "../envs/emergence.yaml"
-    params:
-        source="wdi",
-        countries=COUNTRIES,
-    script:
-        "../scripts/clean_source.py"
+        "../scripts/name_countries.py"
 
 
 rule group_sectors:
     input:
-        etd=f"{CLEAN}/etd.csv",
-        ggdc10=f"{CLEAN}/ggdc10.csv",
-        un_ama=f"{CLEAN}/un_ama.csv",
+        etd=CLEAN["etd"],
+        ggdc10=CLEAN["ggdc10"],
+        un_ama=CLEAN["un_ama"],
         code=code("group_sectors.py"),
     output:
-        table=f"{CLEAN}/sector_groups.csv",
+        table=CLEAN["sector_groups"],
     log:
         "logs/clean/group_sectors.log",
     conda:
@@ -108,15 +72,15 @@ rule group_sectors:
 
 rule reconcile_sources:
     input:
-        etd=f"{CLEAN}/etd.csv",
-        ggdc10=f"{CLEAN}/ggdc10.csv",
-        un_ama=f"{CLEAN}/un_ama.csv",
-        wdi=f"{CLEAN}/wdi.csv",
-        sector_groups=f"{CLEAN}/sector_groups.csv",
+        etd=CLEAN["etd"],
+        ggdc10=CLEAN["ggdc10"],
+        un_ama=CLEAN["un_ama"],
+        wdi=CLEAN["wdi"],
+        sector_groups=CLEAN["sector_groups"],
         code=code("reconcile_sources.py"),
     output:
-        table=f"{CLEAN}/reconciliation.csv",
-        summary=f"{CLEAN}/reconciliation_summary.csv",
+        table=CLEAN["reconciliation"],
+        summary=CLEAN["reconciliation_summary"],
     log:
         "logs/clean/reconcile_sources.log",
     conda:
@@ -134,8 +98,8 @@ rule clean_paper:
         verified=VERIFIED,
         code=code("clean_paper.py"),
     output:
-        clusters=f"{CLEAN}/clusters.csv",
-        cluster_companies=f"{CLEAN}/cluster_companies.csv",
+        clusters=CLEAN["clusters"],
+        cluster_companies=CLEAN["cluster_companies"],
     log:
         "logs/clean/clean_paper.log",
     conda:

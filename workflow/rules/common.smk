@@ -1,21 +1,41 @@
-# Settings validated (defaults filled, unknown keys refused) before any job runs, and the raw files that the
-# selected releases' manifests list.
-import threading
+# Settings and raw inputs shared by every stage. The config is validated by Snakemake's own validate() against
+# workflow/schemas/config.schema.yaml (which holds the defaults), checked for what a schema cannot say, and made
+# into one typed SETTINGS object; rules take the part they use through params (to_params: plain values).
+import os
 from pathlib import Path
 
-from emergence.config import validate_config
 from emergence import manifest as raw_manifest
+from emergence import registry
 from emergence.codedeps import script_code
+from emergence.config import check_config, read_yaml, schema_check
+from emergence.settings import from_config, to_params
 
-config.update(
-    validate_config(
-        config, where="config/config.yaml", cache_dir=".snakemake/emergence/config"
-    )
-)
+
+def config_origin():
+    """The config file(s) the settings came from, as a user named them: error messages quote it."""
+    files = [
+        str(f.relative_to(Path.cwd())) if f.is_relative_to(Path.cwd()) else str(f)
+        for f in workflow.config_settings.configfiles
+    ] or ["config/config.yaml"]
+    for path in files:
+        read_yaml(
+            path
+        )  # Snakemake's loader keeps the last of two equal keys: refuse them instead
+    overrides = " with --config" if workflow.config_settings.config else ""
+    return ", ".join(files) + overrides
+
+
+CONFIG_FILE = config_origin()
+schema_check(config, CONFIG_FILE)
+check_config(config, CONFIG_FILE)
+SETTINGS = from_config(config, CONFIG_FILE)
+# The config against the snapshots it selects: coverage notes, then every error at once, before any job runs.
+from emergence.check import check_snapshots, enforce
+
+enforce(check_snapshots(config, SETTINGS))
 
 RAW = "data/raw"
-PROCESSED = "data/processed"
-COUNTRIES = config["countries"]
+PROCESSED = registry.PROCESSED
 UN_TABLES = sorted(config["releases"]["un_ama"])
 
 
@@ -27,6 +47,7 @@ MANIFESTS = {
     "etd": release_manifest("etd", config["releases"]["etd"]),
     "ggdc10": release_manifest("ggdc10", config["releases"]["ggdc10"]),
     "wdi": release_manifest("wdi", config["releases"]["wdi"]),
+    "hcp_census": release_manifest("hcp_census", config["releases"]["hcp_census"]),
     **{
         f"un_ama_{table}": release_manifest(
             "un_ama", config["releases"]["un_ama"][table]
@@ -57,7 +78,9 @@ RAW_FILES = sorted(
     for manifest_path in MANIFESTS.values()
     for path in raw_manifest.files(manifest_path)
 )
-VERIFIED = f"{PROCESSED}/ingest/verified.csv"
+VERIFIED = registry.table("ingest_verified").path
+# Every processed table, by registry name.
+TABLE_PATHS = {table.name: table.path for table in registry.TABLES}
 
 
 def code(script):
@@ -65,53 +88,24 @@ def code(script):
     return script_code(f"{workflow.basedir}/workflow/scripts/{script}")
 
 
-# Figures (figures.smk): a family's output files, input tables and drawing code, from the figure catalog.
-from emergence.figures.catalog import figures_of, tables_of
-
-
-def figure_outputs(family):
-    """Every file of a family's figures; the SVG of each goes into the provenance report with its caption."""
-    outputs = {}
-    for spec in figures_of(family):
-        for fmt in FIGURE_FORMATS:
-            path = f"{FIGURES_DIR}/{spec.name}.{fmt}"
-            if fmt == "svg":
-                path = report(
-                    path,
-                    caption=f"../report/figures/{spec.name}.rst",
-                    category="Figures",
-                    subcategory=family,
-                    labels={"figure": spec.name},
-                )
-            outputs[f"{spec.name}_{fmt}"] = path
-    return outputs
-
-
-def figure_inputs(family):
-    return {name: REPORT_INPUTS[name] for name in tables_of(family)}
-
-
-def figure_code(family):
-    """The package files that draw a family: the script's imports, and each drawing module (found by name in the
-    catalog, so not among those imports) with its own imports."""
-    files = set(code("draw_figures.py"))
-    for module in sorted({spec.draw.rsplit(".", 1)[0] for spec in figures_of(family)}):
-        path = f"src/emergence/figures/{module}.py"
-        files |= {path, *script_code(f"{workflow.basedir}/{path}")}
-    return sorted(files)
-
-
-# At the end of a build: Snakemake's job-rate limiter leaves a one-second timer behind (it re-checks the queue),
-# and the interpreter waits for it before exiting. Nothing is left to schedule, so the timers are cancelled.
-def cancel_scheduler_timers():
-    for thread in threading.enumerate():
-        if isinstance(thread, threading.Timer):
-            thread.cancel()
-
-
-onsuccess:
-    cancel_scheduler_timers()
-
-
-onerror:
-    cancel_scheduler_timers()
+# The workflow's own steps, for the replication README (package.smk).
+def workflow_rules(wildcards):
+    """The workflow's steps, read when the job runs (after every .smk file is parsed): each one's name, its
+    script relative to the project and its outputs, in the order the workflow defines them.
+    """
+    steps = []
+    for step in workflow.rules:
+        if step.name == "all":
+            continue
+        script = None
+        if step.script:
+            folder = os.path.dirname(os.path.relpath(step.snakefile, workflow.basedir))
+            script = os.path.normpath(os.path.join(folder, step.script))
+        steps.append(
+            {
+                "rule": step.name,
+                "script": script,
+                "outputs": sorted(map(str, step.output)),
+            }
+        )
+    return steps

@@ -1,17 +1,18 @@
 # Report: the report tables in four formats and the numbers the prose quotes (one job), then the notebook executed
-# with its inputs declared and rendered to self-contained HTML and to PDF (one job).
-# Needs figures.smk (REPORT_INPUTS, REPORT_STAGES, REPORT_SETTINGS, FIGURE_SVGS, FIGURES_TARGETS) included before it.
+# with its inputs declared and rendered to self-contained HTML, to PDF and to Word (one job).
 from emergence.report.catalog import TABLES
 from emergence.report.results import SECTIONS
 from emergence.report.tabulate import FORMATS as TABLE_FORMATS
+from emergence.report.tabulate import WORKBOOK as TABLES_WORKBOOK
 
 REPORT_DIR = "reports"
 REPORT_RESULTS = f"{REPORT_DIR}/results.json"
 REPORT_NOTEBOOK = "notebooks/report.py"
+REPORT_BIBLIOGRAPHY = "notebooks/references.bib"
 REPORT_TABLES = [table.name for table in TABLES]
 # Every table the report tables and the quoted numbers read (the manifests, `sources` and `files`, come apart).
 REPORT_TABLE_INPUTS = {
-    name: REPORT_INPUTS[name]
+    name: TABLE_PATHS[name]
     for name in sorted(
         {name for part in (*TABLES, *SECTIONS) for name in part.inputs}
         - {"sources", "files"}
@@ -31,14 +32,14 @@ rule tabulate_report:
         code=code("tabulate_report.py"),
     output:
         **REPORT_TABLE_FILES,
+        workbook=f"{REPORT_DIR}/tables/{TABLES_WORKBOOK}",
         results=REPORT_RESULTS,
     log:
         "logs/report/tabulate_report.log",
     conda:
         "../envs/emergence.yaml"
     params:
-        **REPORT_SETTINGS,
-        stages=sorted(REPORT_STAGES),
+        settings=to_params(SETTINGS.views),
     script:
         "../scripts/tabulate_report.py"
 
@@ -46,8 +47,9 @@ rule tabulate_report:
 rule render_report:
     input:
         notebook=REPORT_NOTEBOOK,
+        bibliography=REPORT_BIBLIOGRAPHY,
         results=REPORT_RESULTS,
-        figures=FIGURE_SVGS,
+        figures=registry.figure_paths("svg"),
         tables=[path for key, path in REPORT_TABLE_FILES.items() if key.endswith("_md")],
         code=sorted(
             {
@@ -67,6 +69,7 @@ rule render_report:
             caption="../report/report_pdf.rst",
             category="Report",
         ),
+        docx=f"{REPORT_DIR}/report.docx",
     log:
         "logs/report/render_report.log",
     conda:
@@ -74,16 +77,16 @@ rule render_report:
     params:
         kernel=config["report"]["kernel"],
         timeout=config["report"]["timeout"],
-        title=config["report"]["title"],
+        report={key: config["report"][key] for key in ("title", "subtitle", "authors")},
     script:
         "../scripts/render_report.py"
 
 
 REPORT_TARGETS = [
-    *FIGURES_TARGETS,
     REPORT_RESULTS,
     *REPORT_TABLE_FILES.values(),
     f"{REPORT_DIR}/report.ipynb",
     f"{REPORT_DIR}/report.html",
     f"{REPORT_DIR}/report.pdf",
+    f"{REPORT_DIR}/report.docx",
 ]

@@ -1,20 +1,21 @@
-"""Rule render_report: the report notebook executed, then rendered to self-contained HTML and to PDF."""
+"""Rule render_report: the report notebook executed, then rendered to self-contained HTML, to PDF and to Word."""
 
 from emergence.report.render import publish_report
 from emergence.runner import logged
 
 with logged(snakemake.log[0]) as log:  # noqa: F821
     params, inputs, outputs = snakemake.params, snakemake.input, snakemake.output  # noqa: F821
+    formats = {fmt: outputs[fmt] for fmt in ("html", "pdf", "docx")}
     publish_report(
         inputs.notebook,
         outputs.notebook,
         results=inputs.results,
         figures=inputs.figures,
         tables=inputs.tables,
-        html=outputs.html,
-        pdf=outputs.pdf,
+        bibliography=inputs.bibliography,
+        outputs=formats,
+        report=params.report,
         kernel=params.kernel,
         timeout=params.timeout,
-        title=params.title,
     )
-    log.info("executed %s into %s, rendered %s and %s", inputs.notebook, outputs.notebook, outputs.html, outputs.pdf)
+    log.info("executed %s into %s, rendered %s", inputs.notebook, outputs.notebook, ", ".join(formats.values()))

@@ -6,20 +6,17 @@ import os
 
 import pandas as pd
 
+from emergence import registry
 from emergence.claims.clusters import CLUSTER_SCHEMAS, cluster_tables
 from emergence.claims.consistency import CONSISTENCY_SCHEMA, consistency_table
-from emergence.claims.ledger import (
-    LEDGER_SCHEMA,
-    SUMMARY_SCHEMA,
-    Tolerance,
-    build_ledger,
-    check_claims,
-    context,
-    summarise,
-)
+from emergence.claims.evaluate import context
+from emergence.claims.judging import Tolerance
+from emergence.claims.ledger import LEDGER_SCHEMA, SUMMARY_SCHEMA, build_ledger, summarise
+from emergence.claims.scope import Scope
+from emergence.claims.spec import load_claims
 from emergence.claims.targets import TARGETS_SCHEMA, targets_table
+from emergence.claims.variants import SOURCES_SCHEMA, sources_table
 from emergence.clean import GROUPS_SCHEMA, SCHEMAS
-from emergence.config import read_yaml
 from emergence.io import read_table, write_table
 from emergence.paper import PAPER_SCHEMAS
 
@@ -28,23 +25,40 @@ TABLE_SCHEMAS = {**SCHEMAS, "sector_groups": GROUPS_SCHEMA, **PAPER_SCHEMAS}
 
 
 def read_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
-    """The processed tables a recipe may name, each validated against its schema."""
-    return {name: read_table(path, TABLE_SCHEMAS[name]) for name, path in sorted(paths.items())}
+    """The processed tables a recipe may name, each validated against its schema (the regions stage's tables
+    against the registry's, so this stage does not import another analysis)."""
+    return {
+        name: read_table(path, TABLE_SCHEMAS[name]) if name in TABLE_SCHEMAS else registry.read(name, path)
+        for name, path in sorted(paths.items())
+    }
 
 
-def write_ledger(claims_path: Path, tables: dict[str, Path], outputs: dict[str, Path], tolerance: dict) -> None:
-    """Ledger, summary by status, the internal consistency checks and the plans' targets against outcomes
-    (outputs: ledger, summary, consistency, targets): one reading of the claims and the tables serves them all."""
+def write_ledger(
+    claims_path: Path,
+    schema_path: Path,
+    tables: dict[str, Path],
+    outputs: dict[str, Path],
+    tolerance: dict,
+    focus: str,
+    countries: list[str],
+) -> None:
+    """Ledger, summary by status, every claim's values by source and reading, the internal consistency checks and
+    the plans' targets against outcomes (outputs: ledger, summary, sources, consistency, targets): one reading of
+    the claims and the tables serves them all. `focus` and `countries` are the build's; the claims' own country
+    is the claims file's."""
     where = str(claims_path)
-    doc = read_yaml(claims_path)
-    claims = check_claims(doc, where)
+    doc = load_claims(claims_path, schema_path)
+    claims = doc["claims"]
     frames = read_tables(tables)
-    known = context(claims, frames)
+    scope = Scope(country=doc["country"], focus=focus, countries=tuple(countries))
+    known = context(claims, frames, scope.country)
     tol = Tolerance.from_params(tolerance)
-    ledger = write_table(build_ledger(claims, frames, tol, where), outputs["ledger"], LEDGER_SCHEMA)
+    ledger, variants = build_ledger(claims, frames, tol, scope, where)
+    write_table(ledger, outputs["ledger"], LEDGER_SCHEMA)
     write_table(summarise(ledger), outputs["summary"], SUMMARY_SCHEMA)
+    write_table(sources_table(variants, where), outputs["sources"], SOURCES_SCHEMA)
     write_table(consistency_table(doc.get("checks", []), known, tol, where), outputs["consistency"], CONSISTENCY_SCHEMA)
-    write_table(targets_table(claims, known, where), outputs["targets"], TARGETS_SCHEMA)
+    write_table(targets_table(doc, known, scope, where), outputs["targets"], TARGETS_SCHEMA)
 
 
 def write_clusters(clusters_path: Path, companies_path: Path, outputs: dict[str, Path]) -> None:

@@ -11,7 +11,7 @@ from matplotlib.ticker import MaxNLocator
 
 from emergence.figures.common import FigureText, events_note, legend_below, mark_events, new_figure, series_styles
 from emergence.paper import SECTOR_GROUPS
-from emergence.report.settings import Settings
+from emergence.settings import ViewSettings
 
 GROUP_LABELS = {
     "agro_food": "Agro-food",
@@ -41,11 +41,11 @@ def timeline_rows(clusters: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(label=rows.apply(cluster_label, axis=1), position=range(len(rows) - 1, -1, -1))
 
 
-def cluster_timeline(tables: Mapping[str, pd.DataFrame], settings: Settings, title: str) -> Figure:
+def cluster_timeline(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, title: str) -> Figure:
     """Each cluster at its year of creation, marked by the strategic sector group it belongs to."""
     rows = timeline_rows(tables["clusters"])
     text = FigureText(title, "year of creation", TABLE2, events_note(settings.policy_events))
-    fig, axes = new_figure(text, figsize=(7.0, 1.6 + 0.28 * len(rows)))
+    fig, axes = new_figure(text, figsize=(6.3, 1.6 + 0.28 * len(rows)))
     ax = axes[0, 0]
     groups = [g for g in SECTOR_GROUPS if g in set(rows["sector_group"])]
     for group, style in zip(groups, series_styles(len(groups)), strict=True):
@@ -69,7 +69,7 @@ def cluster_timeline(tables: Mapping[str, pd.DataFrame], settings: Settings, tit
     return fig
 
 
-def cluster_composition(tables: Mapping[str, pd.DataFrame], settings: Settings, title: str) -> Figure:
+def cluster_composition(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, title: str) -> Figure:
     """Companies of the surveyed clusters by size (Table 3) and clusters per region (Table 2)."""
     sizes = tables["cluster_companies"].pivot(index="cluster_id", columns="size", values="companies").sort_index()
     regions = tables["clusters"]["region"].value_counts().sort_index(ascending=False)
@@ -79,7 +79,7 @@ def cluster_composition(tables: Mapping[str, pd.DataFrame], settings: Settings, 
         f"{TABLE3}; {TABLE2}",
         "Left: the surveyed clusters are not named in the paper.",
     )
-    fig, axes = new_figure(text, 1, 2, figsize=(7.6, 3.8))
+    fig, axes = new_figure(text, 1, 2, figsize=(6.3, 3.8))
     left, right = axes[0]
     labels = [c.replace("_", " ").capitalize() for c in sizes.index]
     base = pd.Series(0.0, index=sizes.index)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
 import numpy as np
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextPath
 
 matplotlib.use("Agg")
 
@@ -95,9 +96,22 @@ def series_styles(n: int) -> list[SeriesStyle]:
     return styles
 
 
-def _wrap(text: str, width_in: float, size_pt: float) -> list[str]:
-    chars = max(20, int(width_in * 72 / (0.52 * size_pt)))
-    return textwrap.wrap(text, chars) if text else []
+def _text_width_in(text: str, size_pt: float, weight: str) -> float:
+    """The printed width of one line of text in the style's font, measured by matplotlib's own text layout."""
+    prop = FontProperties(family=rcParams["font.family"], size=size_pt, weight=weight)
+    return TextPath((0, 0), text, prop=prop).get_extents().width / 72
+
+
+def _wrap(text: str, width_in: float, size_pt: float, weight: str = "normal") -> list[str]:
+    """Words filled into lines no wider than `width_in`, as measured in the font they are printed in."""
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and _text_width_in(candidate, size_pt, weight) <= width_in:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
 
 
 def _text_block(lines: list[tuple[str, float, str, str]], width_in: float) -> list[tuple[str, float, str, str]]:
@@ -105,7 +119,7 @@ def _text_block(lines: list[tuple[str, float, str, str]], width_in: float) -> li
     return [
         (part, size, weight, color)
         for text, size, weight, color in lines
-        for part in _wrap(text, width_in - 2 * MARGIN_IN, size)
+        for part in _wrap(text, width_in - 2 * MARGIN_IN, size, weight)
     ]
 
 

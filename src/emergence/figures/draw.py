@@ -13,17 +13,17 @@ matplotlib.use("Agg")
 import matplotlib.style  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from emergence import registry  # noqa: E402
 from emergence.errors import InputError  # noqa: E402
-from emergence.figures.catalog import figures_of  # noqa: E402
 from emergence.figures.common import save_figure  # noqa: E402
-from emergence.io import read_table  # noqa: E402
-from emergence.report.settings import Settings  # noqa: E402
+from emergence.registry import figures_of  # noqa: E402
+from emergence.settings import ViewSettings
 
 
 def draw_family(
     family: str,
     tables: Mapping[str, pd.DataFrame],
-    settings: Settings,
+    settings: ViewSettings,
     outdir: str | Path,
     formats: Sequence[str],
     style: str | Path,
@@ -45,11 +45,11 @@ def draw_family(
 def draw_family_files(
     family: str,
     tables: Mapping[str, str | Path],
-    settings: Settings,
+    settings: ViewSettings,
     outdir: str | Path,
     formats: Sequence[str],
     style: str | Path,
 ) -> list[Path]:
-    """draw_family on the processed tables at the given paths (name -> CSV)."""
-    frames = {name: read_table(path) for name, path in tables.items()}
+    """draw_family on the processed tables at the given paths (name -> CSV), each validated as it is read."""
+    frames = {name: registry.read(name, path) for name, path in tables.items()}
     return draw_family(family, frames, settings, outdir, formats, style)

@@ -19,8 +19,9 @@ from emergence.figures.common import FigureText, events_note, legend_below, mark
 from emergence.models.forecast import MODELS, RANDOM_WALK
 from emergence.models.rules import ALL_VARIABLES
 from emergence.models.trend import OK, SHORT
-from emergence.report.frames import WHOLE_SAMPLE, unit_of
-from emergence.report.model_frames import (
+from emergence.settings import SAMPLE_ID, ViewSettings
+from emergence.views.labels import name_of, number, source_label
+from emergence.views.models import (
     FORECAST_SERIES,
     MODEL_LABELS,
     SECTOR_LABELS,
@@ -30,7 +31,7 @@ from emergence.report.model_frames import (
     best_model,
     capitalised,
     confidence_level,
-    hinge_line,
+    fitted_of,
     period_years,
     rows_of,
     segments_of,
@@ -40,8 +41,7 @@ from emergence.report.model_frames import (
     share_targets,
     trend_rows,
 )
-from emergence.report.settings import Settings
-from emergence.report.text import number, source_label
+from emergence.views.sectors import unit_of
 
 STAGE = f"{source_label('etd')}; the project's models stage"
 NCOLS = 4  # most panels in a row of the trend growth figure
@@ -74,12 +74,12 @@ def _legend(fig: Figure, entries: list[tuple[object, str]], ncols: int) -> None:
     )
 
 
-def _period_label(period: str, settings: Settings, years: Mapping[str, tuple[int, int]]) -> str:
-    label = "Whole sample" if period == WHOLE_SAMPLE else settings.periods.get(period, period)
+def _period_label(period: str, settings: ViewSettings, years: Mapping[str, tuple[int, int]]) -> str:
+    label = "Whole sample" if period == SAMPLE_ID else settings.periods.get(period, period)
     return f"{label}, {years[period][0]}-{years[period][1]}" if period in years else label
 
 
-def trend_growth(tables: Mapping[str, pd.DataFrame], settings: Settings, title: str) -> Figure:
+def trend_growth(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, title: str) -> Figure:
     """One panel per sector: each policy period's trend growth with its interval, over the whole sample's band."""
     rows = trend_rows(
         tables["models_trend_growth"], "models_trend_growth", settings.focus, TREND_VARIABLE, list(settings.periods)
@@ -104,19 +104,19 @@ def trend_growth(tables: Mapping[str, pd.DataFrame], settings: Settings, title: 
             + "."
         )
     text = FigureText(
-        f"{title}, {settings.focus}",
+        f"{title}, {name_of(tables, settings.focus)}",
         f"% a year, with {_level_pct(tables)} % intervals; value added at constant prices",
         STAGE,
         note,
     )
     ncols = min(NCOLS, len(sectors))
     nrows = math.ceil(len(sectors) / ncols)
-    fig, axes = new_figure(text, nrows, ncols, figsize=(7.6, 1.9 + 1.55 * nrows))
+    fig, axes = new_figure(text, nrows, ncols, figsize=(6.3, 1.9 + 1.55 * nrows))
     styles = dict(zip(periods, series_styles(len(periods)), strict=True))
     for ax, sector in zip(axes.flat, sectors, strict=False):
         part = rows[rows["sector"] == sector].set_index("period")
-        if WHOLE_SAMPLE in part.index and part.loc[WHOLE_SAMPLE, "status"] in (OK, SHORT):
-            whole = part.loc[WHOLE_SAMPLE]
+        if SAMPLE_ID in part.index and part.loc[SAMPLE_ID, "status"] in (OK, SHORT):
+            whole = part.loc[SAMPLE_ID]
             ax.axhspan(whole["ci_low_pct"], whole["ci_high_pct"], color=WHOLE_BAND, linewidth=0, zorder=1)
             ax.axhline(whole["growth_pct"], color=WHOLE_LINE, linewidth=1.0, zorder=2)
         for x, period in enumerate(periods):
@@ -153,7 +153,7 @@ def trend_growth(tables: Mapping[str, pd.DataFrame], settings: Settings, title: 
         for p in periods
     ]
     entries += [
-        (Patch(facecolor=WHOLE_BAND, edgecolor=WHOLE_LINE), _period_label(WHOLE_SAMPLE, settings, years)),
+        (Patch(facecolor=WHOLE_BAND, edgecolor=WHOLE_LINE), _period_label(SAMPLE_ID, settings, years)),
         (
             Line2D([], [], color="black", marker="o", markerfacecolor="white", linestyle="none", markersize=5),
             "Open marker: too short for HAC, classical interval",
@@ -163,28 +163,27 @@ def trend_growth(tables: Mapping[str, pd.DataFrame], settings: Settings, title: 
     return fig
 
 
-def segmented_trends(tables: Mapping[str, pd.DataFrame], settings: Settings, title: str) -> Figure:
+def segmented_trends(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, title: str) -> Figure:
     """Each series' data on a log scale with the stage's hinge trend, and its growth in each segment."""
-    etd, segments = tables["etd"], tables["models_break_segments"]
+    etd, segments, fit = tables["etd"], tables["models_break_segments"], tables["models_break_fit"]
     text = FigureText(
-        f"{title}, {settings.focus}",
+        f"{title}, {name_of(tables, settings.focus)}",
         "log scale; boxes: trend growth in each segment between the dashed lines, % a year",
         STAGE,
         "Continuous segmented (hinge) trend: OLS of the log level on time, with the slope free to change in each "
         "policy launch year and no jump in the level; a new slope starts with the growth into the launch year, so "
         "the line bends in the year before each dashed line. " + events_note(settings.policy_events),
     )
-    fig, axes = new_figure(text, 1, len(SEGMENTED_SERIES), figsize=(7.6, 4.2))
+    fig, axes = new_figure(text, 1, len(SEGMENTED_SERIES), figsize=(6.3, 4.2))
     data_style, fit_style = series_styles(2)
     for ax, (sector, variable) in zip(axes[0], SEGMENTED_SERIES, strict=True):
         series = series_of(etd, "etd", settings.focus, sector, variable)
         parts = segments_of(segments, "models_break_segments", settings.focus, sector, variable)
-        inside = series.loc[int(parts["first_year"].iloc[0]) : int(parts["last_year"].iloc[-1])]
-        fitted = hinge_line(inside.index.to_numpy(), inside.to_numpy(), parts)
+        fitted = fitted_of(fit, "models_break_fit", settings.focus, sector, variable)
         ax.plot(
             series.index, series, linestyle="none", marker="o", markersize=3.5, color=data_style.color, label="Data"
         )
-        ax.plot(inside.index, fitted, color=fit_style.color, linewidth=1.8, label="Segmented trend")
+        ax.plot(fitted.index, fitted, color=fit_style.color, linewidth=1.8, label="Segmented trend")
         for segment in parts.itertuples():
             ax.text(
                 (segment.first_year + segment.last_year) / 2,
@@ -214,7 +213,7 @@ def _target_note(target) -> str:
     return note + f"; diamond: the outcome measured ({target.outcome_unit})."
 
 
-def forecasts(tables: Mapping[str, pd.DataFrame], settings: Settings, title: str) -> Figure:
+def forecasts(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, title: str) -> Figure:
     """One row per series, one column per model: the data, the median forecast and its prediction interval, and
     on the share's row the plans' share targets."""
     etd, fc, backtest = tables["etd"], tables["models_forecasts"], tables["models_backtest"]
@@ -225,8 +224,8 @@ def forecasts(tables: Mapping[str, pd.DataFrame], settings: Settings, title: str
         "log-ratios, so that all sectors' shares sum to 100. (best): the model with the smallest error in the "
         "backtest. " + " ".join(_target_note(t) for t in targets.itertuples())
     )
-    text = FigureText(f"{title}, {settings.focus}", units, STAGE, note)
-    fig, axes = new_figure(text, len(FORECAST_SERIES), len(MODELS), figsize=(7.6, 5.6), sharey="row", sharex=True)
+    text = FigureText(f"{title}, {name_of(tables, settings.focus)}", units, STAGE, note)
+    fig, axes = new_figure(text, len(FORECAST_SERIES), len(MODELS), figsize=(6.3, 5.6), sharey="row", sharex=True)
     history, forecast = series_styles(2)
     for row, (sector, variable) in enumerate(FORECAST_SERIES):
         series = series_of(etd, "etd", settings.focus, sector, variable)
@@ -292,7 +291,7 @@ def _draw_targets(ax: Axes, targets: pd.DataFrame) -> None:
             )
 
 
-def forecast_backtest(tables: Mapping[str, pd.DataFrame], settings: Settings, title: str) -> Figure:
+def forecast_backtest(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, title: str) -> Figure:
     """Left: each model's RMSE relative to the random walk, series by series and their median, by variable.
     Right: the share of series each model forecast best."""
     backtest = rows_of(tables["models_backtest"], "models_backtest", country=settings.focus)
@@ -308,14 +307,14 @@ def forecast_backtest(tables: Mapping[str, pd.DataFrame], settings: Settings, ti
         for v in variables
     ]
     text = FigureText(
-        f"{title}, {settings.focus}",
+        f"{title}, {name_of(tables, settings.focus)}",
         "RMSE relative to the random walk (log scale); % of series forecast best. In brackets: series scored",
         STAGE,
         "Rolling-origin backtest: forecasts one or more years ahead from the last origins of the data; errors in "
         "% of the level for levels and in percentage points for shares. Below 1: more accurate than the random "
         "walk with drift. Small markers: one series (sector) each; large markers: their median.",
     )
-    fig, axes = new_figure(text, 1, 2, figsize=(7.6, 1.9 + 0.5 * len(variables)), width_ratios=(1.7, 1.0))
+    fig, axes = new_figure(text, 1, 2, figsize=(6.3, 1.9 + 0.5 * len(variables)), width_ratios=(1.7, 1.0))
     left, right = axes[0]
     styles = dict(zip(MODELS, series_styles(len(MODELS)), strict=True))
     compared = [m for m in MODELS if m != RANDOM_WALK]

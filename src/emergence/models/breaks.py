@@ -19,10 +19,11 @@ from scipy import stats
 from scipy.linalg import solve_toeplitz
 from scipy.signal import lfilter
 
+from emergence.linear import annihilator, trend_design
 from emergence.models.ols import fit_ols, growth_pct
 from emergence.models.series import Series, series_rng
-from emergence.models.settings import ModelSettings
-from emergence.models.trend import NO_DATA, NOT_POSITIVE, OK, SHORT, TOO_SHORT, trend_design
+from emergence.models.trend import NO_DATA, NOT_POSITIVE, OK, SHORT, TOO_SHORT
+from emergence.settings import ModelSettings
 
 HINGE = "hinge"  # slope changes at each knot, no jump in the level
 SHIFT = "shift"  # slope and level change at each knot
@@ -59,11 +60,6 @@ def segmented_design(years: np.ndarray, knots: list[int], spec: str) -> np.ndarr
         if spec == SHIFT:
             columns.append((years >= knot).astype(float)[:, None])
     return np.hstack(columns)
-
-
-def annihilator(X: np.ndarray) -> np.ndarray:
-    """I - X X+: the matrix that turns a series into its OLS residuals on X."""
-    return np.eye(len(X)) - X @ np.linalg.pinv(X)
 
 
 def f_stats(y: np.ndarray, null: np.ndarray, alternatives: np.ndarray, q: int, df: int) -> np.ndarray:
@@ -108,11 +104,33 @@ def sup_f_test(
     return observed, (1 + int(np.sum(simulated >= observed.max()))) / (1 + settings.breaks.bootstrap_draws)
 
 
+def _knots(series: Series, settings: ModelSettings) -> tuple[dict[int, str], list[int]]:
+    """Each policy year's status for this series, and the years kept as knots."""
+    status = knot_status(series.years, settings.policy_years, settings.breaks.min_segment_years)
+    return status, [k for k in settings.policy_years if status[k] == OK]
+
+
+def _fittable(series: Series, settings: ModelSettings) -> bool:
+    return series.positive and len(series.years) >= settings.trend.min_years
+
+
+def segmented_fit(series: Series, settings: ModelSettings) -> list[dict]:
+    """The fitted level of each spec's segmented trend in every year (OLS on the log level), for the figures."""
+    if not _fittable(series, settings):
+        return []
+    _, knots = _knots(series, settings)
+    y = np.log(series.values)
+    rows = []
+    for spec in SPECS:
+        fitted = np.exp(y - annihilator(segmented_design(series.years, knots, spec)) @ y)
+        rows += [{"spec": spec, "year": int(t), "fitted": float(v)} for t, v in zip(series.years, fitted, strict=True)]
+    return rows
+
+
 def policy_breaks(series: Series, settings: ModelSettings) -> tuple[list[dict], list[dict]]:
     """Segment slopes and F tests of each spec; a test row for every policy year, marked when it cannot be run."""
     years = series.years
-    status = knot_status(years, settings.policy_years, settings.breaks.min_segment_years)
-    knots = [k for k in settings.policy_years if status[k] == OK]
+    status, knots = _knots(series, settings)
     tested = [str(k) for k in settings.policy_years] + [JOINT]
     segments, tests = [], []
     for spec in SPECS:

@@ -9,8 +9,8 @@ import warnings
 import numpy as np
 
 from emergence.models.series import Series
-from emergence.models.settings import ModelSettings
 from emergence.models.trend import NOT_POSITIVE, OK, TOO_SHORT
+from emergence.settings import ModelSettings
 
 # The range of p-values statsmodels interpolates the KPSS statistic in; outside it the p-value is a bound.
 KPSS_P_RANGE = (0.01, 0.10)

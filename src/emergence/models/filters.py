@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from emergence.models.series import Series
-from emergence.models.settings import ModelSettings
+from emergence.settings import ModelSettings
 
 CYCLE_UNIT = "% deviation from trend (100 x log)"
 

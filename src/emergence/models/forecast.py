@@ -12,7 +12,7 @@ import numpy as np
 from scipy import stats
 
 from emergence.models.series import series_rng
-from emergence.models.settings import ModelSettings
+from emergence.settings import ModelSettings
 
 ETS = "ets_damped"
 ARIMA = "arima"

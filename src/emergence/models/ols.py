@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from emergence.models.settings import ModelSettings
+from emergence.linear import newey_west_lags
+from emergence.settings import ModelSettings
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,6 @@ class Fit:
         se = float(math.sqrt(max(weights @ self.cov @ weights, 0.0)))
         half = stats.t.ppf(0.5 + confidence / 2, self.df_resid) * se
         return estimate, se, estimate - half, estimate + half
-
-
-def newey_west_lags(n: int) -> int:
-    """Newey and West's (1994) rule of thumb floor(4 (n/100)^(2/9)): 2 lags for n = 15, 3 for n = 29."""
-    return int(math.floor(4 * (n / 100) ** (2 / 9)))
 
 
 def fit_ols(y: np.ndarray, X: np.ndarray, settings: ModelSettings) -> Fit:

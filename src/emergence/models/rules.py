@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.models.breaks import policy_breaks, unknown_break
+from emergence.models.breaks import policy_breaks, segmented_fit, unknown_break
 from emergence.models.diagnostics import unit_root_tests
 from emergence.models.filters import trend_cycle
 from emergence.models.forecast import (
@@ -25,8 +25,8 @@ from emergence.models.forecast import (
     share_forecast,
 )
 from emergence.models.series import TOTAL, Series, build_model_series, is_share, iter_series
-from emergence.models.settings import ModelSettings, check_against_data
 from emergence.models.trend import period_growth
+from emergence.settings import ModelSettings, check_against_data
 
 LOG_ERROR_UNIT = "% (100 x log of forecast / actual)"
 SHARE_ERROR_UNIT = "percentage points"
@@ -55,14 +55,20 @@ def fit_trends(clean: pd.DataFrame, settings: ModelSettings, where: str) -> dict
 
 def test_breaks(clean: pd.DataFrame, settings: ModelSettings, where: str) -> dict[str, pd.DataFrame]:
     """Segmented trends and F tests at the policy years, and the sup-F / CUSUM search for an unknown break."""
-    segments, tests, search = [], [], []
+    segments, fit, tests, search = [], [], [], []
     check_against_data(settings, int(clean["year"].min()), int(clean["year"].max()), where)
     for series in iter_series(build_model_series(clean, settings, where), where):
         series_segments, series_tests = policy_breaks(series, settings)
         segments += _labelled(series, series_segments)
+        fit += _labelled(series, segmented_fit(series, settings))
         tests += _labelled(series, series_tests)
         search += _labelled(series, [unknown_break(series, settings)])
-    return {"break_segments": _frame(segments), "break_tests": _frame(tests), "break_search": _frame(search)}
+    return {
+        "break_segments": _frame(segments),
+        "break_fit": _frame(fit),
+        "break_tests": _frame(tests),
+        "break_search": _frame(search),
+    }
 
 
 def forecast_series(
@@ -229,13 +235,12 @@ def _wins(backtest: pd.DataFrame) -> pd.DataFrame:
 
 def run_rule(rule, params, source: str, outputs: Mapping[str, str], workers: int = 1) -> dict[str, pd.DataFrame]:
     """What each models script does: read the clean table, type the settings, run `rule`, write its tables."""
-    from emergence.clean import SCHEMAS
-    from emergence.io import read_table
+    from emergence import registry
     from emergence.models.schemas import write_tables
-    from emergence.models.settings import model_settings
+    from emergence.settings import from_params
 
-    settings = model_settings(params.countries, params.periods, params.policy_events, params.models)
-    clean = read_table(source, SCHEMAS["etd"])
+    settings = from_params(ModelSettings, params.settings)
+    clean = registry.read("etd", source)
     tables = rule(clean, settings, source, workers=workers) if workers > 1 else rule(clean, settings, source)
     write_tables(tables, outputs)
     logging.getLogger(__name__).info("%s", ", ".join(f"{n}: {len(t)} rows" for n, t in sorted(tables.items())))

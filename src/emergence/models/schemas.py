@@ -36,6 +36,7 @@ TREND_GROWTH = TableSchema(
         _pct("growth_pct"),
         _pct("ci_low_pct"),
         _pct("ci_high_pct"),
+        Column("ci_level", "float", nullable=True, min=0, max=1),
         Column("slope_se", "float", nullable=True, min=0),
         Column("cov_type", "str", nullable=True),
         Column("df_resid", "int", nullable=True, min=1),
@@ -92,6 +93,19 @@ BREAK_SEGMENTS = TableSchema(
         SOURCE,
     ),
     key=(*SERIES_KEY, "spec", "segment"),
+)
+
+BREAK_FIT = TableSchema(
+    name="break_fit",
+    columns=(
+        *SERIES,
+        Column("spec", "str", allowed=SPECS),
+        Column("year", "int"),
+        Column("fitted", "float", min=0),
+        SOURCE,
+    ),
+    key=(*SERIES_KEY, "spec", "year"),
+    contiguous_years=(*SERIES_KEY, "spec"),
 )
 
 BREAK_TESTS = TableSchema(
@@ -188,6 +202,7 @@ OUTPUTS = {
     "unit_root": UNIT_ROOT,
     "trend_cycle": TREND_CYCLE,
     "break_segments": BREAK_SEGMENTS,
+    "break_fit": BREAK_FIT,
     "break_tests": BREAK_TESTS,
     "break_search": BREAK_SEARCH,
     "forecasts": FORECASTS,

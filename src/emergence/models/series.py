@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.models.settings import ModelSettings
+from emergence.settings import ModelSettings
 
 PRODUCTIVITY = "labour_productivity"
 PRODUCTIVITY_PARTS = ("va_constant", "emp")

@@ -11,11 +11,11 @@ import math
 
 import numpy as np
 
+from emergence.growth import compound_rate
+from emergence.linear import trend_design
 from emergence.models.ols import fit_ols, growth_pct
 from emergence.models.series import Series
-from emergence.models.settings import ModelSettings
-from emergence.structure.growth import compound_rate
-from emergence.structure.settings import SAMPLE_ID, spans
+from emergence.settings import SAMPLE_ID, ModelSettings, spans
 
 # Status of a fit, written in every result table so short and undefined cases are visible, not silent.
 OK = "ok"  # HAC interval
@@ -25,11 +25,6 @@ NO_DATA = "no_data"  # the period lies outside the series
 NOT_POSITIVE = "not_positive"  # a zero or negative value: logs undefined
 STATUSES = (OK, SHORT, TOO_SHORT, NO_DATA, NOT_POSITIVE)
 NAN = math.nan
-
-
-def trend_design(years: np.ndarray) -> np.ndarray:
-    """Constant and a trend counted in years from the first one."""
-    return np.column_stack([np.ones(len(years)), years - years[0]])
 
 
 def mean_growth_pct(values: np.ndarray) -> float:
@@ -68,6 +63,7 @@ def segment_growth(years: np.ndarray, values: np.ndarray, settings: ModelSetting
         growth_pct=growth_pct(slope),
         ci_low_pct=growth_pct(low),
         ci_high_pct=growth_pct(high),
+        ci_level=settings.confidence,
         slope_se=se,
         cov_type=fit.cov_type,
         df_resid=fit.df_resid,

@@ -11,19 +11,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.report.frames import (
-    BASIS_LABELS,
-    CURRENT_VA_SHARE,
-    STATUS_LABELS,
-    WHOLE_SAMPLE,
-    decomposition_terms,
-    milestone_years,
-    ordered,
-    sector_series,
-    share_matrix,
-    status_counts,
-)
-from emergence.report.model_frames import (
+from emergence.report.comparison import GROUPS, side_by_side
+from emergence.report.tabulate import ReportTable
+from emergence.settings import SAMPLE_ID, ViewSettings
+from emergence.views.claims import BASIS_LABELS, STATUS_LABELS, status_counts
+from emergence.views.labels import short_source, source_label
+from emergence.views.models import (
     BREAK_SERIES,
     SECTOR_LABELS,
     TREND_VARIABLE,
@@ -33,12 +26,11 @@ from emergence.report.model_frames import (
     tests_of,
     trend_rows,
 )
-from emergence.report.settings import Settings
-from emergence.report.tabulate import ReportTable
-from emergence.report.text import short_source, source_label
+from emergence.views.sectors import CURRENT_VA_SHARE, milestone_years, ordered, sector_series, share_matrix
+from emergence.views.structure import decomposition_terms
 
 
-def _group_shares(inputs: Mapping[str, pd.DataFrame], settings: Settings, variable: str) -> pd.DataFrame:
+def _group_shares(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings, variable: str) -> pd.DataFrame:
     wide = share_matrix(
         inputs["sector_groups"], "sector_groups", settings.focus, variable, source="etd", scheme=settings.scheme
     )
@@ -51,16 +43,16 @@ def _group_shares(inputs: Mapping[str, pd.DataFrame], settings: Settings, variab
     )
 
 
-def value_added_shares(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def value_added_shares(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     """The paper's Table 1 for the years that frame the three strategies."""
     return _group_shares(inputs, settings, "va_current_share")
 
 
-def employment_shares(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def employment_shares(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     return _group_shares(inputs, settings, "emp_share")
 
 
-def manufacturing_peers(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def manufacturing_peers(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     """ETD shares at the milestone years, then the latest UN AMA year, one row per country (focus first)."""
     etd = sector_series(inputs["etd"], "etd", "manufacturing", CURRENT_VA_SHARE["etd"], settings.countries)
     years = milestone_years(etd.index, settings.policy_events)
@@ -72,7 +64,7 @@ def manufacturing_peers(inputs: Mapping[str, pd.DataFrame], settings: Settings) 
     return pd.concat([pd.DataFrame({"Country": list(table.index)}), table.reset_index(drop=True)], axis=1)
 
 
-def clusters(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def clusters(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     """The paper's Table 2 in brief, oldest cluster first."""
     df = inputs["clusters"].sort_values(["year", "name"], kind="mergesort")
     name = df["name"] + df["acronym"].map(lambda a: f" ({a})" if isinstance(a, str) and a else "")
@@ -88,7 +80,7 @@ def clusters(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataF
     )
 
 
-def cluster_companies(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def cluster_companies(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     """The paper's Table 3 with the SME share of each cluster's firms."""
     wide = inputs["cluster_companies"].pivot(index="cluster_id", columns="size", values="companies").sort_index()
     return pd.DataFrame(
@@ -102,12 +94,12 @@ def cluster_companies(inputs: Mapping[str, pd.DataFrame], settings: Settings) ->
     )
 
 
-def productivity_decomposition(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def productivity_decomposition(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     """The three terms of labour productivity growth by country and policy period (% a year)."""
     terms = decomposition_terms(
         inputs["structure_decomposition"], "structure_decomposition", settings.countries, list(settings.periods)
     )
-    labels = {**settings.periods, WHOLE_SAMPLE: "Whole sample"}
+    labels = {**settings.periods, SAMPLE_ID: "Whole sample"}
     return pd.DataFrame(
         {
             "Country": terms["country"].to_numpy(),
@@ -121,13 +113,13 @@ def productivity_decomposition(inputs: Mapping[str, pd.DataFrame], settings: Set
     )
 
 
-def trend_growth(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def trend_growth(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     """Trend growth of the focus country's real value added: sectors (total first) by policy period."""
     rows = trend_rows(
         inputs["models_trend_growth"], "models_trend_growth", settings.focus, TREND_VARIABLE, list(settings.periods)
     )
     years = period_years(rows)
-    labels = {**settings.periods, WHOLE_SAMPLE: "Whole sample"}
+    labels = {**settings.periods, SAMPLE_ID: "Whole sample"}
     wide = rows.pivot(index="sector", columns="period", values="growth_pct")
     wide = wide.loc[list(dict.fromkeys(rows["sector"])), list(dict.fromkeys(rows["period"]))]
     wide.columns = [
@@ -137,7 +129,7 @@ def trend_growth(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.D
     return pd.concat([sectors, wide.reset_index(drop=True)], axis=1)
 
 
-def break_tests(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def break_tests(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     """For the focus country's main series: p-values of a change in trend growth at each launch year and jointly,
     and the break year a search over all years finds, with its p-value."""
     tests, search = inputs["models_break_tests"], inputs["models_break_search"]
@@ -158,7 +150,7 @@ def break_tests(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.Da
     return pd.DataFrame.from_records(records)
 
 
-def claims_summary(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def claims_summary(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     """The paper's numeric statements by verdict and by what they were checked against."""
     counts = status_counts(inputs["claims_ledger"])
     table = pd.DataFrame({"Verdict": [STATUS_LABELS.get(s, s) for s in counts.index]})
@@ -168,24 +160,26 @@ def claims_summary(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd
     return table
 
 
-def policy_targets(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
-    """Each plan's stated targets, the outcome measured and the verdict."""
+def policy_targets(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
+    """Each plan's stated targets, from the plan's baseline: the outcome measured and the share of the distance from
+    baseline to target it covered."""
     df = inputs["claims_targets"]
     return pd.DataFrame(
         {
             "Plan": df["plan"].to_numpy(),
             "Indicator": df["indicator"].to_numpy(),
+            "Baseline": df["baseline"].astype(float).to_numpy(),
             "Target": df["target"].astype(float).to_numpy(),
             "Unit": df["unit"].to_numpy(),
             "Outcome": df["outcome"].astype(float).to_numpy(),
             "Year": df["measured_to"].map(lambda y: "" if pd.isna(y) else str(int(y))).to_numpy(),
-            "% of target": df["achieved_pct"].astype(float).to_numpy(),
+            "% of the way": df["progress_pct"].astype(float).to_numpy(),
             "Status": df["status"].str.replace("_", " ").to_numpy(),
         }
     )
 
 
-def sources(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def sources(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     df = inputs["sources"]
     return pd.DataFrame(
         {
@@ -198,7 +192,7 @@ def sources(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFr
     )
 
 
-def files(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFrame:
+def files(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
     df = inputs["files"]
     return pd.DataFrame(
         {
@@ -208,6 +202,38 @@ def files(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> pd.DataFram
             "SHA-256": df["sha256"].to_numpy(),
         }
     )
+
+
+GROUP_TITLES = {
+    "growth": "Growth and the structure of value added: the paper's figures beside the data",
+    "strategies": "The industrial strategies: the paper's figures beside the data",
+    "employment": "Employment: the paper's figures beside the data",
+    "clusters": "Clusters and innovation: the paper's figures beside the data",
+}
+
+
+def _side_by_side(group: str):
+    def build(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
+        return side_by_side(inputs["claims_ledger"], group)
+
+    build.__doc__ = f"The recomputable figures of the paper's sections {', '.join(GROUPS[group])}."
+    return build
+
+
+SIDE_BY_SIDE = tuple(
+    ReportTable(
+        f"claims_{group}",
+        title,
+        ("claims_ledger",),
+        _side_by_side(group),
+        "Amraoui et al. (2019) for the paper's figures; the project's claims stage for the data",
+        "Data: our figure from the source named (the first where several hold the series); Across sources: the "
+        "range over every source that holds it, where they differ. Paper against itself: the figure is the "
+        "paper's own arithmetic on its other figures.",
+        column_decimals={"Paper": None, "Data": None},
+    )
+    for group, title in GROUP_TITLES.items()
+)
 
 
 TABLES: tuple[ReportTable, ...] = (
@@ -297,8 +323,9 @@ TABLES: tuple[ReportTable, ...] = (
         policy_targets,
         "Amraoui et al. (2019) for the targets; the project's claims stage for the outcomes",
         "Year: the last year of the outcome; n/a where no series measures the target.",
-        column_decimals={"Target": None, "Outcome": None, "% of target": 0},
+        column_decimals={"Target": None, "Outcome": None, "% of the way": 0},
     ),
+    *SIDE_BY_SIDE,
     ReportTable("sources", "Data sources", ("sources",), sources, "the snapshots' manifests (data/raw)"),
     ReportTable(
         "files", "Raw files and their SHA-256 checksums", ("files",), files, "the snapshots' manifests (data/raw)"

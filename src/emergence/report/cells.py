@@ -12,9 +12,9 @@ from pathlib import Path
 from IPython.display import Markdown, display
 
 from emergence.errors import InputError
-from emergence.figures.catalog import spec
+from emergence.registry import spec
 from emergence.report.results_file import read_results
-from emergence.report.text import number
+from emergence.views.labels import number
 
 __all__ = ["Markdown", "display", "figure", "join", "load", "number", "table"]
 
@@ -24,7 +24,8 @@ def load(results_path: str | os.PathLike) -> dict:
 
 
 def figure(name: str, figures_dir: str | os.PathLike, fmt: str = "svg") -> Markdown:
-    """The figure as a numbered, captioned image (pandoc syntax, id fig-<name>), caption from the catalog."""
+    """The figure as a captioned image labelled fig-<name> (caption from the catalog). The renderer numbers it, and
+    prose refers to it as `@fig-<name>`, which reads "Figure N" in every format."""
     path = Path(figures_dir) / f"{name}.{fmt}"
     if not path.exists():
         raise InputError(path, "file", f"figure '{name}' drawn by the build")
@@ -32,8 +33,13 @@ def figure(name: str, figures_dir: str | os.PathLike, fmt: str = "svg") -> Markd
 
 
 def table(name: str, tables_dir: str | os.PathLike) -> Markdown:
-    """The report table's Markdown rendering, as written by the tabulate step."""
-    return Markdown((Path(tables_dir) / f"{name}.md").read_text(encoding="utf-8"))
+    """The report table's Markdown rendering, as written by the tabulate step, with its caption labelled
+    tbl-<name>: the renderer numbers it, and prose refers to it as `@tbl-<name>` ("Table N")."""
+    path = Path(tables_dir) / f"{name}.md"
+    text = path.read_text(encoding="utf-8")
+    if f"{{#tbl-{name}}}" not in text:
+        raise InputError(path, "caption", f"a table caption labelled {{#tbl-{name}}}")
+    return Markdown(text)
 
 
 def join(*parts: Markdown | str) -> Markdown:

@@ -1,21 +1,22 @@
 """Where the report's numbers come from: the snapshots' manifests, the code's commit, the build date, software.
 
-Nothing here reads the wall clock: the build date is SOURCE_DATE_EPOCH or the commit's date, so two builds of
-one commit give the same bytes.
+Nothing here reads the wall clock: the build date is SOURCE_DATE_EPOCH or the commit's date (of the project, else
+of the checkout the package runs from), so two builds of one commit give the same bytes.
 """
 
 from __future__ import annotations
 
 import os
 import platform
-import subprocess
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 
-from emergence import manifest
+import emergence
+from emergence import checkout, manifest
 from emergence.errors import InputError
 from emergence.tables import Column, TableSchema
 
@@ -77,16 +78,13 @@ def manifest_frames(paths: Sequence[str | os.PathLike]) -> tuple[pd.DataFrame, p
 
 
 def _git(repo: str | os.PathLike, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+    return checkout.git(repo, *args)
 
 
 def git_commit(repo: str | os.PathLike) -> str:
-    """The commit the code was built from, or "unknown" outside a repository (or before the first commit)."""
-    return _git(repo, "rev-parse", "HEAD") or UNKNOWN
+    """The commit the code was built from: git's, or in a plain copy (an unpacked archive) the one its provenance
+    file records; "unknown" without either (or before the first commit)."""
+    return checkout.read_provenance(repo).get("commit") or _git(repo, "rev-parse", "HEAD") or UNKNOWN
 
 
 def build_epoch(repo: str | os.PathLike, environ: Mapping[str, str]) -> int | None:
@@ -96,8 +94,34 @@ def build_epoch(repo: str | os.PathLike, environ: Mapping[str, str]) -> int | No
         if not value.strip().isdigit():
             raise InputError("environment", "SOURCE_DATE_EPOCH", "whole seconds since 1970-01-01", value)
         return int(value)
+    recorded = checkout.read_provenance(repo).get("commit_epoch")
+    if recorded is not None:  # a plain copy: the commit's date as its provenance file records it
+        return recorded
     stamp = _git(repo, "log", "-1", "--format=%ct")
     return int(stamp) if stamp else None
+
+
+PACKAGE_CHECKOUT = Path(emergence.__file__).resolve().parents[2]  # src/emergence/ -> the checkout, when editable
+
+
+def release_epoch(
+    repo: str | os.PathLike, environ: Mapping[str, str], package: str | os.PathLike = PACKAGE_CHECKOUT
+) -> int:
+    """The date the report carries: build_epoch, else the date of the commit the package version runs from (a copy
+    of the project outside git still runs the package of a checkout). Never the clock, never unknown: without
+    either, the build stops and says how to set it."""
+    epoch = build_epoch(repo, environ)
+    if epoch is None:
+        stamp = _git(package, "log", "-1", "--format=%ct")
+        epoch = int(stamp) if stamp else None
+    if epoch is None:
+        raise InputError(
+            "environment",
+            "SOURCE_DATE_EPOCH",
+            f"set (whole seconds since 1970-01-01) when neither {repo} nor {package} is a git checkout",
+            "not set",
+        )
+    return epoch
 
 
 def build_date(epoch: int | None) -> str:
@@ -122,6 +146,13 @@ def software_versions(packages: Sequence[str] = PACKAGES) -> dict[str, str]:
 
 
 def build_info(repo: str | os.PathLike, environ: Mapping[str, str]) -> dict:
-    """Commit, build date (and its epoch, for the PDF's timestamp) and software versions, for the results file."""
-    epoch = build_epoch(repo, environ)
-    return {"commit": git_commit(repo), "date": build_date(epoch), "epoch": epoch, "software": software_versions()}
+    """Commit, package version, build date (and its epoch, for the PDF's timestamp) and software versions, for the
+    results file and the title page."""
+    epoch = release_epoch(repo, environ)
+    return {
+        "commit": git_commit(repo),
+        "version": emergence.__version__,
+        "date": build_date(epoch),
+        "epoch": epoch,
+        "software": software_versions(),
+    }

@@ -1,43 +1,83 @@
-"""Turn the report notebook into the published report: executed, then self-contained HTML and a PDF, code hidden.
+"""Turn the report notebook into the published report: executed, then self-contained HTML, a PDF and a Word file.
 
 The notebook's prose cells and the Markdown its code cells display are joined into one Markdown document (code
-and other outputs are left out); pandoc (from pypandoc-binary) renders it to HTML with every figure embedded,
-and to Typst, which the typst package compiles to PDF. No TeX, no network.
+and other outputs are left out) under a title block from the config and the build. Pandoc (from pypandoc-binary)
+parses it once; figures and tables are numbered and `@fig-name` / `@tbl-name` references replaced by "Figure N" /
+"Table N" here, so the three formats carry the same numbers; pandoc's citeproc then renders the citations and the
+bibliography, into HTML with every figure embedded, into Word, and into Typst, which the typst package compiles to
+PDF. No TeX, no network, no clock: every date is the build's.
 """
 
 from __future__ import annotations
 
+import copy
+import json
 import os
-from collections.abc import Mapping, Sequence
+import subprocess
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import nbformat
 import pypandoc
 import typst
+import yaml
 
 from emergence.errors import InputError
-from emergence.io import atomic_path, write_bytes
+from emergence.io import atomic_path, write_bytes, write_text
 from emergence.report.notebook import execute_notebook, notebook_parameters
 from emergence.report.results_file import read_results
+from emergence.report.templates import fill_notebook
 
 MARKDOWN_MIME = "text/markdown"
 PANDOC_FROM = "markdown"
+# What a cross-reference's label starts with, and the word its number follows.
+FLOAT_KINDS = {"fig-": "Figure", "tbl-": "Table"}
+FLOAT_BLOCKS = {"Figure": "fig-", "Table": "tbl-"}
+TOC_DEPTH = 2
+# Read so that no table row counts as long: pandoc then sets no column widths, and each format sizes the columns
+# to their content (a fixed share of the width let a date or a checksum run out of its column).
+SOURCE_COLUMNS = 100_000
+# The printed page: A4 with 2.5 cm margins, so a figure set at the full text width is 16 cm wide.
+PAPER = "a4"
+PAPER_WIDTH_PT = 595.28
+PAPER_HEIGHT_PT = 841.89
+MARGIN_CM = 2.5
+MARGIN_PT = MARGIN_CM / 2.54 * 72
+TEXT_WIDTH_PT = PAPER_WIDTH_PT - 2 * MARGIN_PT
+FIGURE_WIDTH = "100%"  # of the text width, in every format
+DOCX_PPI = 200.0
 HTML_STYLE = """<style>
 body { max-width: 52em; }
 img { max-width: 100%; height: auto; }
 figure { margin: 1.5em 0; }
-table { border-collapse: collapse; margin: 1em auto; font-size: 0.9em; }
+figcaption { font-size: 0.9em; }
+table { border-collapse: collapse; margin: 1em auto; font-size: 0.9em; display: block; max-width: 100%;
+  overflow-x: auto; }
 thead th { border-bottom: 1px solid #444; }
 tbody tr:last-child td { border-bottom: 1px solid #444; }
 th, td { padding: 0.2em 0.6em; }
+td, th, p, li, a, code { overflow-wrap: anywhere; }
+#refs > div { margin-bottom: 0.5em; padding-left: 2em; text-indent: -2em; }
 </style>"""
-# Tables may run over a page break, are set ragged without hyphens and, with captions, a size smaller.
+# Figures float to the top or bottom of a page (so a figure that does not fit leaves no half-empty page behind);
+# numbers are written into the captions, not by Typst; tables may run over a page break, are set ragged without
+# hyphens and, with captions, a size smaller; a checksum may break anywhere and no punctuation hangs into the
+# margin.
 TYPST_STYLE = (
+    '#show regex("[0-9a-f]{24,}"): it => it.text.clusters().join(sym.zws)\n'
+    "#set text(overhang: false)\n"
+    "#set figure(numbering: none)\n"
+    "#show figure.where(kind: image): set figure(placement: auto)\n"
     "#show figure.where(kind: table): set block(breakable: true)\n"
     "#show table: set text(size: 0.8em, hyphenate: false)\n"
     "#show table: set par(justify: false)\n"
-    "#show figure.caption: set text(size: 0.9em)"
+    "#show figure.caption: set text(size: 0.9em)\n"
+    "#show figure.caption: set par(justify: false)\n"
+    '#show link: set text(fill: rgb("#1f4e99"))'
 )
+# Below the title block and the contents, the first section starts a page.
+TYPST_AFTER_CONTENTS = {"t": "RawBlock", "c": ["typst", "#pagebreak(weak: true)"]}
 
 
 def notebook_markdown(nb: nbformat.NotebookNode) -> str:
@@ -56,90 +96,290 @@ def notebook_markdown(nb: nbformat.NotebookNode) -> str:
     return "\n\n".join(p.strip() for p in parts if p.strip()) + "\n"
 
 
-def _pandoc_args(metadata: Mapping[str, str]) -> list[str]:
-    args = ["--standalone", "--number-sections", "--wrap=none"]
-    for key, value in sorted(metadata.items()):
-        args += ["--metadata", f"{key}={value}"]
-    return args
+def title_block(report: Mapping, build: Mapping) -> dict:
+    """The title page's fields: title, subtitle and authors from the config; the date, package version and commit
+    from the build (so a rebuild of the same commit carries the same date)."""
+    line = f"{build['date']} · version {build['version']}"
+    if build.get("commit") and build["commit"] != "unknown":
+        line += f" (commit {build['commit'][:7]})"
+    return {
+        "title": report["title"],
+        "subtitle": report.get("subtitle", ""),
+        "authors": [{"name": a["name"], "affiliation": a.get("affiliation", "")} for a in report["authors"]],
+        "date": line,
+    }
+
+
+def _pandoc(args: Sequence[str], source: bytes, cwd: str | os.PathLike, epoch: int) -> bytes:
+    """Run pandoc; its warnings (a missing image, an unknown citation) stop the build. SOURCE_DATE_EPOCH fixes the
+    times pandoc writes into a Word file."""
+    done = subprocess.run(
+        [pypandoc.get_pandoc_path(), "--fail-if-warnings", *args],
+        input=source,
+        capture_output=True,
+        cwd=str(cwd),
+        env={**os.environ, "SOURCE_DATE_EPOCH": str(epoch)},
+        check=False,
+    )
+    if done.returncode != 0:
+        raise InputError("report", f"pandoc {' '.join(args[:4])}", "a clean run", done.stderr.decode(errors="replace"))
+    return done.stdout
+
+
+def _walk(node: object, visit: Callable[[dict], None]) -> None:
+    """Visit every element of a pandoc AST (dicts with a "t"), in document order."""
+    if isinstance(node, dict):
+        if "t" in node:
+            visit(node)
+        for value in node.values():
+            _walk(value, visit)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, visit)
+
+
+def _caption_plain(caption: list) -> list | None:
+    """The inlines of a caption's first paragraph (a caption is [short caption, blocks])."""
+    blocks = caption[1]
+    return blocks[0]["c"] if blocks and blocks[0]["t"] in ("Plain", "Para") else None
+
+
+def number_floats(ast: dict) -> dict[str, str]:
+    """Number the figures and the captioned tables in document order, each kind on its own, write "Figure N:" /
+    "Table N:" before each caption, and return the reference text of each labelled one ("fig-x" -> "Figure 3")."""
+    counts = dict.fromkeys(FLOAT_KINDS, 0)
+    labels: dict[str, str] = {}
+
+    def visit(node: dict) -> None:
+        prefix = FLOAT_BLOCKS.get(node["t"])
+        if prefix is None:
+            return
+        attr, caption = node["c"][0], node["c"][1]
+        inlines = _caption_plain(caption)
+        if inlines is None:
+            return
+        counts[prefix] += 1
+        text = f"{FLOAT_KINDS[prefix]}\u00a0{counts[prefix]}"
+        inlines[:0] = [{"t": "Str", "c": f"{text}:"}, {"t": "Space"}]
+        label = attr[0]
+        if not label:
+            return
+        if not label.startswith(prefix):
+            raise InputError("report", f"label {label}", f"a {node['t'].lower()} label starting '{prefix}'", label)
+        if label in labels:
+            raise InputError("report", f"label {label}", "each figure and table labelled once", "twice")
+        labels[label] = text
+
+    _walk(ast["blocks"], visit)
+    return labels
+
+
+def resolve_references(ast: dict, labels: Mapping[str, str]) -> None:
+    """Replace each citation of figure or table labels by links reading "Figure N" ("N" alone for `[-@fig-x]`);
+    other citations are left to citeproc. A reference to a label that no figure or table carries stops the build."""
+
+    def is_float(key: str) -> bool:
+        return key.startswith(tuple(FLOAT_KINDS))
+
+    def link(citation: dict) -> dict:
+        key = citation["citationId"]
+        if key not in labels:
+            raise InputError("report", f"reference @{key}", "a figure or table with this label", "none")
+        text = labels[key]
+        if citation["citationMode"]["t"] == "SuppressAuthor":
+            text = text.split("\u00a0")[1]
+        return {"t": "Link", "c": [["", ["cross-ref"], []], [{"t": "Str", "c": text}], [f"#{key}", ""]]}
+
+    def rewrite(inlines: list) -> None:
+        for i, node in enumerate(inlines):
+            if not (isinstance(node, dict) and node.get("t") == "Cite"):
+                continue
+            citations = node["c"][0]
+            keys = [c["citationId"] for c in citations]
+            if not any(map(is_float, keys)):
+                continue
+            if not all(map(is_float, keys)):
+                raise InputError("report", f"citation {keys}", "figure and table references apart from works", keys)
+            parts: list = []
+            for j, citation in enumerate(citations):
+                if j:
+                    parts += [{"t": "Str", "c": "," if j < len(citations) - 1 else " and"}, {"t": "Space"}]
+                parts.append(link(citation))
+            inlines[i] = {"t": "Span", "c": [["", [], []], parts]}
+
+    def visit(node: dict) -> None:
+        content = node.get("c")
+        lists = [content, *content] if isinstance(content, list) else []
+        for part in lists:
+            if isinstance(part, list) and any(isinstance(x, dict) and x.get("t") == "Cite" for x in part):
+                rewrite(part)
+
+    _walk(ast["blocks"], visit)
+
+
+def cross_referenced(markdown: str, cwd: str | os.PathLike, epoch: int) -> dict:
+    """The report's pandoc AST with figures and tables numbered and references to them resolved."""
+    args = ["--from", PANDOC_FROM, "--to", "json", f"--columns={SOURCE_COLUMNS}"]
+    ast = json.loads(_pandoc(args, markdown.encode("utf-8"), cwd, epoch))
+    resolve_references(ast, number_floats(ast))
+    _walk(ast["blocks"], _full_width_images)
+    return ast
+
+
+def _full_width_images(node: dict) -> None:
+    """Every figure is set at the full text width, in every format (the width the font-size check assumes)."""
+    if node["t"] == "Figure":
+        _walk(node["c"][2], _set_width)
+
+
+def _set_width(node: dict) -> None:
+    if node["t"] == "Image":
+        attrs = [kv for kv in node["c"][0][2] if kv[0] != "width"]
+        node["c"][0][2] = [*attrs, ["width", FIGURE_WIDTH]]
+
+
+def _metadata(fields: Mapping, fmt: str, bibliography: str | os.PathLike, cwd: str | os.PathLike, epoch: int) -> dict:
+    """The document's metadata in pandoc's AST, per format: Typst's template takes authors with affiliations,
+    HTML's and Word's take one line per author."""
+    authors = [
+        {"name": a["name"], "affiliation": a["affiliation"], "email": ""}
+        if fmt == "typst"
+        else a["name"] + (f" ({a['affiliation']})" if a["affiliation"] else "")
+        for a in fields["authors"]
+    ]
+    meta = {
+        "title": fields["title"],
+        "author": authors,
+        "date": fields["date"],
+        # Relative, as Word keeps it among the file's properties: the same in every clone.
+        "bibliography": Path(os.path.relpath(Path(bibliography).resolve(), Path(cwd).resolve())).as_posix(),
+        "nocite": "@*",
+        "link-citations": True,
+        "lang": "en-GB",
+        "toc-title": "Contents",
+    }
+    if fields["subtitle"]:
+        meta["subtitle"] = fields["subtitle"]
+    if fmt == "typst":
+        meta["margin"] = {"x": f"{MARGIN_CM}cm", "y": f"{MARGIN_CM}cm"}
+    header = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n"
+    return json.loads(_pandoc(["--from", PANDOC_FROM, "--to", "json"], header.encode("utf-8"), cwd, epoch))["meta"]
+
+
+def _document(ast: dict, meta: dict, first: Sequence[dict] = ()) -> bytes:
+    doc = copy.deepcopy(ast)
+    doc["meta"] = meta
+    doc["blocks"][:0] = list(first)
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+COMMON_ARGS = ("--from", "json", "--standalone", "--number-sections", "--wrap=none", "--citeproc")
 
 
 def render_html(
-    markdown: str, output: str | os.PathLike, resource_dir: str | os.PathLike, metadata: Mapping[str, str]
+    ast: dict, fields: Mapping, output: str | os.PathLike, cwd: str | os.PathLike, bib: str | os.PathLike, epoch: int
 ) -> None:
     """A single HTML file with figures and styles embedded, so it opens anywhere without its folder."""
     args = [
-        *_pandoc_args(metadata),
+        *COMMON_ARGS,
+        "--to",
+        "html5",
         "--embed-resources",
-        f"--resource-path={resource_dir}",
+        f"--resource-path={cwd}",
         "--toc",
+        f"--toc-depth={TOC_DEPTH}",
         "--variable",
         f"header-includes={HTML_STYLE}",
     ]
-    with atomic_path(output) as tmp:
-        pypandoc.convert_text(
-            markdown,
-            "html5",
-            format=PANDOC_FROM,
-            extra_args=args,
-            outputfile=str(tmp.resolve()),
-            cworkdir=str(resource_dir),
-        )
+    write_bytes(output, _pandoc(args, _document(ast, _metadata(fields, "html", bib, cwd, epoch)), cwd, epoch))
 
 
-def typst_source(markdown: str, metadata: Mapping[str, str]) -> str:
-    return pypandoc.convert_text(
-        markdown,
+def rasterised(ast: dict, cwd: str | os.PathLike, folder: Path) -> dict:
+    """A copy of `ast` whose SVG figures are PNG files under `folder` (by the same relative paths), drawn by Typst
+    at DOCX_PPI: Word needs a raster copy beside an SVG, and pandoc would need rsvg-convert to make one."""
+    doc = copy.deepcopy(ast)
+
+    def visit(node: dict) -> None:
+        if node["t"] == "Image" and node["c"][2][0].endswith(".svg"):
+            source = node["c"][2][0]
+            png = Path(source).with_suffix(".png")
+            page = f'#set page(width: auto, height: auto, margin: 0pt)\n#image("{source}")\n'
+            write_bytes(folder / png, typst.compile(page.encode("utf-8"), root=str(cwd), format="png", ppi=DOCX_PPI))
+            node["c"][2][0] = png.as_posix()
+
+    _walk(doc["blocks"], visit)
+    return doc
+
+
+def render_docx(
+    ast: dict, fields: Mapping, output: str | os.PathLike, cwd: str | os.PathLike, bib: str | os.PathLike, epoch: int
+) -> None:
+    """A Word file for co-authors who edit there, figures (PNG) and bibliography included; the times pandoc writes
+    into it are the build's, so a rebuild gives the same bytes."""
+    with tempfile.TemporaryDirectory() as folder, atomic_path(output) as tmp:
+        doc = rasterised(ast, cwd, Path(folder))
+        resources = f"--resource-path={folder}{os.pathsep}{cwd}"
+        args = [*COMMON_ARGS, "--to", "docx", resources, "--output", str(tmp.resolve())]
+        _pandoc(args, _document(doc, _metadata(fields, "docx", bib, cwd, epoch)), cwd, epoch)
+
+
+def typst_source(ast: dict, fields: Mapping, cwd: str | os.PathLike, bib: str | os.PathLike, epoch: int) -> str:
+    """The report in Typst: A4, a title block with the contents below it, then the sections from a new page."""
+    meta = _metadata(fields, "typst", bib, cwd, epoch)
+    args = [
+        *COMMON_ARGS,
+        "--to",
         "typst",
-        format=PANDOC_FROM,
-        extra_args=[
-            *_pandoc_args(metadata),
-            "--variable",
-            "papersize=a4",
-            "--variable",
-            f"header-includes={TYPST_STYLE}",
-        ],
-    )
+        "--toc",
+        f"--toc-depth={TOC_DEPTH}",
+        "--variable",
+        f"papersize={PAPER}",
+        "--variable",
+        "page-numbering=1",
+        "--variable",
+        f"header-includes={TYPST_STYLE}",
+    ]
+    return _pandoc(args, _document(ast, meta, [TYPST_AFTER_CONTENTS]), cwd, epoch).decode("utf-8")
 
 
 def render_pdf(
-    markdown: str,
-    output: str | os.PathLike,
-    resource_dir: str | os.PathLike,
-    metadata: Mapping[str, str],
-    epoch: int | None,
+    ast: dict, fields: Mapping, output: str | os.PathLike, cwd: str | os.PathLike, bib: str | os.PathLike, epoch: int
 ) -> None:
     """Compile the report to PDF with Typst; the document date is the build's, never the current time."""
-    source = typst_source(markdown, metadata)
-    pdf = typst.compile(source.encode("utf-8"), root=str(resource_dir), timestamp=epoch if epoch is not None else 0)
-    write_bytes(output, pdf)
+    source = typst_source(ast, fields, cwd, bib, epoch)
+    write_bytes(output, typst.compile(source.encode("utf-8"), root=str(cwd), timestamp=epoch))
 
 
 def render_report(
     notebook: str | os.PathLike,
-    html: str | os.PathLike,
-    pdf: str | os.PathLike,
-    metadata: Mapping[str, str],
-    epoch: int | None,
+    outputs: Mapping[str, str | os.PathLike],
+    fields: Mapping,
+    bibliography: str | os.PathLike,
+    epoch: int,
 ) -> str:
-    """Render the executed `notebook` to `html` and `pdf`; figure paths resolve from the notebook's folder."""
+    """Render the executed `notebook` to the `outputs` by format (html, pdf, docx); figure paths resolve from the
+    notebook's folder. Returns the report's Markdown."""
     nb = nbformat.read(str(notebook), as_version=4)
     markdown = notebook_markdown(nb)
-    resource_dir = Path(notebook).resolve().parent
-    render_html(markdown, html, resource_dir, metadata)
-    render_pdf(markdown, pdf, resource_dir, metadata, epoch)
+    cwd = Path(notebook).resolve().parent
+    ast = cross_referenced(markdown, cwd, epoch)
+    renderers = {"html": render_html, "pdf": render_pdf, "docx": render_docx}
+    for fmt, path in outputs.items():
+        renderers[fmt](ast, fields, path, cwd, bibliography, epoch)
     return markdown
 
 
 def render_report_files(
     notebook: str | os.PathLike,
     results: str | os.PathLike,
-    html: str | os.PathLike,
-    pdf: str | os.PathLike,
-    title: str,
+    outputs: Mapping[str, str | os.PathLike],
+    report: Mapping,
+    bibliography: str | os.PathLike,
 ) -> str:
-    """render_report with the title from the config and the build date (and PDF timestamp) from the results."""
+    """render_report with the title page from the config's `report` block and the build (date, version, commit,
+    and the PDF's timestamp) from the results."""
     build = read_results(results)["build"]
-    return render_report(notebook, html, pdf, {"title": title, "date": build["date"]}, build["epoch"])
+    return render_report(notebook, outputs, title_block(report, build), bibliography, build["epoch"])
 
 
 def publish_report(
@@ -149,14 +389,16 @@ def publish_report(
     results: str | os.PathLike,
     figures: Sequence[str | os.PathLike],
     tables: Sequence[str | os.PathLike],
-    html: str | os.PathLike,
-    pdf: str | os.PathLike,
+    bibliography: str | os.PathLike,
+    outputs: Mapping[str, str | os.PathLike],
+    report: Mapping,
     kernel: str,
     timeout: int,
-    title: str,
 ) -> str:
-    """Execute the notebook `source` into `executed` with its inputs (results file, figures, tables), then render
-    it to `html` and `pdf`. One job, not two: rendering always follows execution, and a job of its own would add
+    """Execute the notebook `source` into `executed` with its inputs (results file, figures, tables), fill its prose
+    templates from the results, then render it to the `outputs`. One job, not two: rendering always follows execution, and a job of its own would add
     a process start at the very end of every build."""
     execute_notebook(source, executed, notebook_parameters(executed, results, figures, tables), kernel, timeout)
-    return render_report_files(executed, results, html, pdf, title)
+    filled = fill_notebook(nbformat.read(str(executed), as_version=4), read_results(results))
+    write_text(executed, nbformat.writes(filled))
+    return render_report_files(executed, results, outputs, report, bibliography)

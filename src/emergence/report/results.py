@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,15 +17,10 @@ import pandas as pd
 
 from emergence.errors import InputError
 from emergence.io import write_text
-from emergence.report.frames import (
-    CURRENT_VA_SHARE,
-    DECOMPOSITION_TERMS,
-    WHOLE_SAMPLE,
-    decomposition_terms,
-    sector_series,
-    share_matrix,
-)
-from emergence.report.model_frames import (
+from emergence.report.comparison import comparison
+from emergence.settings import SAMPLE_ID, ViewSettings
+from emergence.views.labels import country_names
+from emergence.views.models import (
     BREAK_SERIES,
     DISCUSSED_BREAKS,
     FORECAST_SERIES,
@@ -48,14 +43,16 @@ from emergence.report.model_frames import (
     winner,
     wins,
 )
-from emergence.report.settings import Settings
+from emergence.views.sectors import CURRENT_VA_SHARE, sector_series, share_matrix
+from emergence.views.structure import DECOMPOSITION_TERMS, decomposition_terms
+from emergence.views.trade import EXPORTS, FDI, PATENTS, RESEARCH
 
 
 @dataclass(frozen=True)
 class Section:
     name: str
     inputs: tuple[str, ...]
-    build: Callable[[Mapping[str, pd.DataFrame], Settings], dict]
+    build: Callable[[Mapping[str, pd.DataFrame], ViewSettings], dict]
 
 
 def _first_last(series: pd.Series) -> dict:
@@ -63,7 +60,7 @@ def _first_last(series: pd.Series) -> dict:
     return {"first": float(series.iloc[0]), "last": float(series.iloc[-1])}
 
 
-def structure(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
+def structure(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
     """Shares of value added and employment of the focus country, first and last year, and its peers."""
     groups, etd = inputs["sector_groups"], inputs["etd"]
     va = share_matrix(groups, "sector_groups", settings.focus, "va_current_share", source="etd", scheme=settings.scheme)
@@ -99,7 +96,7 @@ def structure(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
     }
 
 
-def clusters(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
+def clusters(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
     """Counts from the paper's Tables 2 and 3."""
     table2, table3 = inputs["clusters"], inputs["cluster_companies"]
     sizes = table3.pivot(index="cluster_id", columns="size", values="companies")
@@ -116,7 +113,7 @@ def clusters(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
     }
 
 
-def decomposition(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
+def decomposition(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
     """The focus country's productivity growth and its three terms, by period and over the whole sample."""
     terms = decomposition_terms(
         inputs["structure_decomposition"], "structure_decomposition", [settings.focus], list(settings.periods)
@@ -131,17 +128,17 @@ def decomposition(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dic
         }
         for row in terms.itertuples()
     }
-    periods = [p for p in by_period if p != WHOLE_SAMPLE]
+    periods = [p for p in by_period if p != SAMPLE_ID]
     fastest = max(periods, key=lambda p: by_period[p]["total"]) if periods else None
     return {
         "by_period": by_period,
-        "whole_sample": by_period.get(WHOLE_SAMPLE),
+        "whole_sample": by_period.get(SAMPLE_ID),
         "fastest_period": fastest,
         "fastest_label": settings.periods.get(fastest, fastest) if fastest else None,
     }
 
 
-def claims(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
+def claims(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
     """How many of the paper's statements and targets the claims stage could check, and with what verdict."""
     ledger, targets = inputs["claims_ledger"], inputs["claims_targets"]
     status = ledger["status"].value_counts()
@@ -149,10 +146,10 @@ def claims(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
     return {
         "statements": int(len(ledger)),
         "by_status": {str(k): int(v) for k, v in status.sort_index().items()},
-        "checked": int(len(ledger) - status.get("not_recomputable", 0)),
+        "checked": int(len(ledger) - status.get("not_recomputable", 0) - status.get("not_evaluated", 0)),
         "targets": int(len(targets)),
         "targets_by_status": {str(k): int(v) for k, v in target_status.sort_index().items()},
-        "targets_measured": int(targets["achieved_pct"].notna().sum()),
+        "targets_measured": int(targets["progress_pct"].notna().sum()),
     }
 
 
@@ -172,7 +169,7 @@ def _fit(row) -> dict:
     }
 
 
-def _trend(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
+def _trend(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
     """Trend growth of real value added by sector and period; the periods fitted with classical intervals and the
     fits that could not be made."""
     from emergence.models.trend import SHORT
@@ -180,9 +177,9 @@ def _trend(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
     rows = trend_rows(
         inputs["models_trend_growth"], "models_trend_growth", settings.focus, TREND_VARIABLE, list(settings.periods)
     )
-    labels = {**settings.periods, WHOLE_SAMPLE: "Whole sample"}
+    labels = {**settings.periods, SAMPLE_ID: "Whole sample"}
     short = rows[rows["status"] == SHORT].drop_duplicates("period")
-    whole = rows[(rows["period"] == WHOLE_SAMPLE) & (rows["sector"] != TOTAL) & rows["growth_pct"].notna()]
+    whole = rows[(rows["period"] == SAMPLE_ID) & (rows["sector"] != TOTAL) & rows["growth_pct"].notna()]
     whole = whole.set_index("sector")["growth_pct"]
     return {
         "periods": list(dict.fromkeys(rows["period"])),
@@ -205,7 +202,7 @@ def _trend(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
     }
 
 
-def _break_series(inputs: Mapping[str, pd.DataFrame], settings: Settings, sector: str, variable: str, alpha: float):
+def _break_series(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings, sector: str, variable: str, alpha: float):
     """One series' tests at each launch year and jointly, its segments' growth and the search for a break."""
     rows = tests_of(inputs["models_break_tests"], "models_break_tests", settings.focus, sector, variable)
     at_years = rows[rows["policy_year"].notna()]
@@ -246,7 +243,7 @@ def _break_series(inputs: Mapping[str, pd.DataFrame], settings: Settings, sector
     }
 
 
-def _unit_roots(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
+def _unit_roots(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
     """How the focus country's series read under ADF and KPSS together: counts by verdict, and the main series."""
     rows = rows_of(inputs["models_unit_root"], "models_unit_root", country=settings.focus)
     tested = rows[rows["verdict"].notna()]
@@ -282,7 +279,7 @@ def _forecast_at(path: pd.DataFrame, year: int) -> dict | None:
     return {"year": year, "value": float(row["value"]), "lower": float(row["lower"]), "upper": float(row["upper"])}
 
 
-def _forecasts(inputs: Mapping[str, pd.DataFrame], settings: Settings, target: dict | None) -> list[dict]:
+def _forecasts(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings, target: dict | None) -> list[dict]:
     """Per forecast series: the last observation, the backtest's best model, its forecasts at the horizon and, for
     a share, in the target's year."""
     etd, backtest = inputs["etd"], inputs["models_backtest"]
@@ -333,7 +330,7 @@ def _share_target(targets: pd.DataFrame) -> dict | None:
     }
 
 
-def models(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
+def models(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
     """The focus country's trend growth, breaks, unit-root reading, forecasts and backtest, and the plan's share
     target the forecasts are set against. Tests are read at the intervals' level (alpha = 1 - confidence)."""
     from emergence.models.forecast import RANDOM_WALK
@@ -363,7 +360,185 @@ def models(inputs: Mapping[str, pd.DataFrame], settings: Settings) -> dict:
     }
 
 
+def names(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
+    """Each configured country's name as its publisher writes it."""
+    return country_names(inputs["countries"])
+
+
+def targets(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
+    """The plans' targets from their stated baselines: one entry per target, and the counts by status."""
+    df = inputs["claims_targets"]
+    rows = [
+        {
+            "plan": str(r.plan),
+            "indicator": str(r.indicator),
+            "unit": str(r.unit),
+            "baseline": finite(r.baseline),
+            "target": finite(r.target),
+            "outcome": finite(r.outcome),
+            "measured_to": _year(r.measured_to),
+            "window_start": _year(r.window_start),
+            "horizon_end": _year(r.horizon_end),
+            "progress": finite(r.progress_pct),
+            "alt_label": None if pd.isna(r.alt_label) else str(r.alt_label),
+            "alt_progress": finite(r.alt_progress_pct),
+            "status": str(r.status),
+        }
+        for r in df.itertuples()
+    ]
+    measured = [t for t in rows if t["progress"] is not None]
+    return {
+        "all": rows,
+        "count": len(rows),
+        "measured": len(measured),
+        "met": sum(t["status"] == "met" for t in measured),
+        "by_status": {str(k): int(v) for k, v in df["status"].value_counts().sort_index().items()},
+        "country": str(df["country"].iloc[0]),
+        "about_focus": bool(df["is_focus"].iloc[0]),
+    }
+
+
+def trade(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
+    """The focus country's WDI series on exports, FDI, R&D and patents: first and last year published, and the
+    average before and from the first launch year; empty when the World Bank rows do not cover the country."""
+    wdi = inputs["wdi"]
+    first_launch = settings.policy_events[0][0] if settings.policy_events else None
+    out = {}
+    for sector, variable in (*EXPORTS, *FDI, *RESEARCH, *PATENTS):
+        rows = wdi[(wdi["country"] == settings.focus) & (wdi["sector"] == sector) & (wdi["variable"] == variable)]
+        series = rows.set_index("year")["value"].sort_index().dropna()
+        if series.empty:
+            continue
+        before = series[series.index < first_launch] if first_launch else series.iloc[:0]
+        after = series[series.index >= first_launch] if first_launch else series
+        out[variable] = {
+            "first_year": int(series.index[0]),
+            "first": float(series.iloc[0]),
+            "last_year": int(series.index[-1]),
+            "last": float(series.iloc[-1]),
+            "max": float(series.max()),
+            "max_year": int(series.idxmax()),
+            "mean_before": finite(before.mean()) if len(before) else None,
+            "mean_after": finite(after.mean()) if len(after) else None,
+        }
+    return {"series": out, "first_launch": first_launch}
+
+
+def regions(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
+    """The census view of industry by region: each region's share and location quotient, the concentration of
+    industry, where the paper's clusters sit, and the national activity and unemployment rates."""
+    summary = inputs["regions_summary"].sort_values("industry_lq_employment", ascending=False, kind="mergesort")
+    concentration = inputs["regions_concentration"]
+    industry = concentration[concentration["category"] == "industry"].set_index("dataset")
+    names = dict(zip(summary["region_code"], summary["region_name"], strict=True))
+    clusters = inputs["regions_clusters"]
+    rates = inputs["regions_labour_rates"]
+    national = rates[rates["region_code"] == "MAR"].set_index("variable")
+    return {
+        "by_region": [
+            {
+                "name": str(r.region_name),
+                "share": float(r.industry_employment_share),
+                "lq_employment": float(r.industry_lq_employment),
+                "establishments": int(r.industry_establishments),
+                "lq_establishments": float(r.industry_lq_establishments),
+                "clusters": int(r.clusters),
+            }
+            for r in summary.itertuples()
+        ],
+        "concentration": {
+            dataset: {
+                "top_share": float(row.top_share),
+                "top_n": int(row.top_n),
+                "hhi": float(row.hhi),
+                "top_regions": [names.get(code, code) for code in str(row.top_regions).split(";")],
+            }
+            for dataset, row in industry.iterrows()
+        },
+        "clusters": {
+            "count": int(len(clusters)),
+            "specialised_employment": int(clusters["specialised_employment"].sum()),
+            "specialised_establishments": int(clusters["specialised_establishments"].sum()),
+        },
+        "rates": {
+            str(v): {
+                "2014": float(r["value_2014"]),
+                "2024": float(r["value_2024"]),
+                "comparable": bool(r["comparable"]),
+            }
+            for v, r in national.iterrows()
+        },
+    }
+
+
+OUTCOME_LABELS = {
+    "manufacturing_va_constant_share": "manufacturing's share of value added at constant prices",
+    "manufacturing_va_current_share": "manufacturing's share of value added at current prices",
+    "manufacturing_emp_share": "manufacturing's share of employment",
+    "labour_productivity_log": "labour productivity (log, relative to its first year)",
+    "manufacturing_va_constant_log": "real manufacturing value added (log)",
+}
+
+
+def counterfactuals(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
+    """The synthetic controls of the first launch year (weights, fit, gap, placebo p-values), the other launch
+    years' gaps, the event studies' pre-trend tests and largest effects, and the Bai-Perron break dates."""
+    fits, weights = inputs["counterfactuals_synth_fits"], inputs["counterfactuals_synth_weights"]
+    main = fits[fits["design"] == "main"]
+    synth = []
+    for r in main.itertuples():
+        w = weights[(weights["outcome"] == r.outcome) & (weights["treatment_year"] == r.treatment_year)]
+        top = w[w["weight"] > 0.005].sort_values("weight", ascending=False, kind="mergesort").head(5)
+        variants = fits[(fits["outcome"] == r.outcome) & (fits["design"] != "main")]
+        synth.append(
+            {
+                "outcome": str(r.outcome),
+                "label": OUTCOME_LABELS.get(r.outcome, r.outcome),
+                "year": int(r.treatment_year),
+                "pre_rmspe": float(r.pre_rmspe),
+                "post_gap": float(r.post_gap),
+                "p": finite(r.p_value),
+                "p_kept": finite(r.p_value_kept),
+                "placebos": None if pd.isna(r.placebos) else int(r.placebos),
+                "kept": None if pd.isna(r.placebos_kept) else int(r.placebos_kept),
+                "donors": [{"code": str(d.donor), "weight": float(d.weight)} for d in top.itertuples()],
+                "variants": {str(int(v.treatment_year)): float(v.post_gap) for v in variants.itertuples()},
+            }
+        )
+    pretrend = inputs["counterfactuals_event_pretrend"]
+    breaks = inputs["counterfactuals_break_dates"]
+    return {
+        "synth": synth,
+        "pretrend_p": {"min": float(pretrend["p_bootstrap"].min()), "max": float(pretrend["p_bootstrap"].max())},
+        "breaks": [
+            {
+                "series": OUTCOME_LABELS.get(s, s),
+                "dates": [int(d) for d in g["new_regime_from"]],
+                "intervals": [[int(a), int(b)] for a, b in zip(g["ci_low"], g["ci_high"], strict=True)],
+            }
+            for s, g in breaks.groupby("series", sort=True)
+        ],  # fmt: skip
+    }
+
+
 SECTIONS: tuple[Section, ...] = (
+    Section("names", ("countries",), names),
+    Section("paper", ("claims_ledger",), comparison),
+    Section("targets", ("claims_targets",), targets),
+    Section("trade", ("wdi",), trade),
+    Section(
+        "counterfactuals",
+        (
+            "counterfactuals_break_dates",
+            "counterfactuals_event_pretrend",
+            "counterfactuals_synth_fits",
+            "counterfactuals_synth_weights",
+        ),
+        counterfactuals,
+    ),
+    Section(
+        "regions", ("regions_clusters", "regions_concentration", "regions_labour_rates", "regions_summary"), regions
+    ),
     Section("structure", ("etd", "sector_groups", "un_ama"), structure),
     Section("clusters", ("clusters", "cluster_companies"), clusters),
     Section("decomposition", ("structure_decomposition",), decomposition),
@@ -393,22 +568,21 @@ def sections_for(available: set[str] | frozenset[str]) -> tuple[Section, ...]:
 
 def build_results(
     inputs: Mapping[str, pd.DataFrame],
-    settings: Settings,
+    settings: ViewSettings,
     build: Mapping,
     sources: pd.DataFrame,
-    stages: Sequence[str] = (),
 ) -> dict:
-    """Every section whose inputs are present, plus the settings, the build, the sources' citations and the
-    analysis stages that are part of the workflow."""
+    """Every section whose inputs are present, plus the settings, the build and the sources' citations."""
     results = {
         "settings": {
             "countries": list(settings.countries),
             "focus": settings.focus,
             "policy_events": [{"year": y, "name": n} for y, n in settings.policy_events],
+            "periods": dict(settings.periods),
+            "group_labels": dict(settings.group_labels),
         },
         "build": dict(build),
         "sources": sources.to_dict(orient="records"),
-        "stages": sorted(stages),
     }
     for section in sections_for(set(inputs)):
         results[section.name] = section.build({name: inputs[name] for name in section.inputs}, settings)

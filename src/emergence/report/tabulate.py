@@ -1,22 +1,26 @@
-"""A report table defined once and written four ways: CSV (exact values), Markdown, LaTeX booktabs and HTML."""
+"""A report table defined once and written four ways: CSV (exact values), Markdown, LaTeX booktabs and HTML; and
+all of them in one Excel workbook, for readers who take the numbers further in a spreadsheet."""
 
 from __future__ import annotations
 
 import html
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.io import write_table, write_text
-from emergence.report.settings import Settings
-from emergence.report.text import number
+from emergence.io import read_table, write_bytes, write_table, write_text
+from emergence.settings import ViewSettings
 from emergence.tables import Column, TableSchema
+from emergence.views.labels import number
+from emergence.workbook import write_workbook
 
 FORMATS = ("csv", "md", "tex", "html")
+WORKBOOK = "report_tables.xlsx"  # every report table, one sheet each, beside the tables' own files
+SHEET_NAME_MAX = 31  # Excel's limit
 MAX_DASHES = 24  # the widest share a Markdown column may claim, in characters
 ROW = "row"  # the CSV's key: the row's position in the published table
 LATEX_SPECIALS = {
@@ -44,7 +48,7 @@ class ReportTable:
     name: str
     title: str
     inputs: tuple[str, ...]
-    build: Callable[[Mapping[str, pd.DataFrame], Settings], pd.DataFrame]
+    build: Callable[[Mapping[str, pd.DataFrame], ViewSettings], pd.DataFrame]
     source: str
     note: str = ""
     decimals: int = 1
@@ -188,7 +192,7 @@ def csv_schema(df: pd.DataFrame, table: ReportTable) -> TableSchema:
 
 
 def write_report_table(
-    table: ReportTable, inputs: Mapping[str, pd.DataFrame], settings: Settings, outdir: str | os.PathLike
+    table: ReportTable, inputs: Mapping[str, pd.DataFrame], settings: ViewSettings, outdir: str | os.PathLike
 ) -> list[Path]:
     """Build `table` once and write outdir/<name>.csv, .md, .tex and .html."""
     missing = [name for name in table.inputs if name not in inputs]
@@ -203,3 +207,24 @@ def write_report_table(
     for suffix, render in ((".md", to_markdown), (".tex", to_latex), (".html", to_html)):
         write_text(stem.with_suffix(suffix), render(df, table))
     return [stem.with_suffix(f".{fmt}") for fmt in FORMATS]
+
+
+def write_tables_workbook(tables: Sequence[ReportTable], tables_dir: str | os.PathLike) -> Path:
+    """tables_dir/report_tables.xlsx: a contents sheet, then each table's exact values (from its CSV) under its
+    title, with its source and note; fixed workbook properties, so the same tables give the same bytes."""
+    contents: list[tuple] = [("sheet", "table", "title", "source")]
+    sheets = []
+    for table in tables:
+        sheet = table.name[:SHEET_NAME_MAX]
+        if any(sheet == name for name, _ in sheets):
+            raise InputError(
+                f"report table {table.name}", "name", f"a name unique in its first {SHEET_NAME_MAX} letters"
+            )
+        df = read_table(Path(tables_dir) / f"{table.name}.csv").drop(columns=ROW)
+        body = [tuple(None if pd.isna(v) else v for v in row) for row in df.itertuples(index=False)]
+        footer = [(f"{label}: {text}",) for label, text in _footer(table)]
+        sheets.append((sheet, [(table.title,), (), tuple(df.columns), *body, (), *footer]))
+        contents.append((sheet, table.name, table.title, table.source))
+    path = Path(tables_dir) / WORKBOOK
+    write_bytes(path, write_workbook([("contents", contents), *sheets]))
+    return path

@@ -96,4 +96,22 @@ def clean(path: Path, countries: list[str]) -> pd.DataFrame:
     return with_shares(tidy, SHARE_UNITS)
 
 
+def country_names(path: Path, countries: list[str]) -> pd.DataFrame:
+    """Each wanted country's name as the workbook writes it (columns country, cnt), so the report prints names
+    the publisher gives rather than codes; a code with two names, or a wanted code absent, is an error."""
+    rows = read_sheet(path, DATA_SHEET)
+    col = header_index(rows[0], ["country", "cnt"], str(path), f"sheet '{DATA_SHEET}', header row")
+    names: dict[str, set[str]] = {}
+    for row in rows[1:]:
+        if row[col["cnt"]] in countries:
+            names.setdefault(row[col["cnt"]], set()).add(str(row[col["country"]]).strip())
+    twice = {code: sorted(found) for code, found in names.items() if len(found) > 1}
+    if twice:
+        raise InputError(path, f"sheet '{DATA_SHEET}', column 'country'", "one name per code", twice)
+    missing = [c for c in countries if c not in names]
+    if missing:
+        raise InputError(path, f"sheet '{DATA_SHEET}', column 'cnt'", "every configured country", f"missing {missing}")
+    return pd.DataFrame({"country": list(countries), "name": [names[c].pop() for c in countries], "source": "etd"})
+
+
 CONCORDANCE_LEAVES = tuple(LEAVES.values())

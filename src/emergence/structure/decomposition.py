@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from emergence.structure.growth import annualising_factor
+from emergence.growth import annualising_factor
 from emergence.structure.levels import SPAN_KEYS, TOTAL
 
 METHODS = {"two_term": ("within", "structural"), "three_term": ("within", "static", "dynamic")}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from emergence.structure.growth import compound_rate
+from emergence.growth import compound_rate
 from emergence.structure.levels import SPAN_KEYS, TOTAL
 
 VARIABLES = ("emp_change", "emp_growth", "va_growth", "arc_elasticity")

@@ -6,9 +6,9 @@ import logging
 
 import pandas as pd
 
+from emergence.settings import StructureSettings, annual_spans, spans
 from emergence.structure import decomposition, elasticity, peers, shift_share
 from emergence.structure.levels import SPAN_KEYS, Levels, at_spans, country_spans, sector_levels
-from emergence.structure.settings import StructureSettings, annual_spans, spans
 
 log = logging.getLogger(__name__)
 

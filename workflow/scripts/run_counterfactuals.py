@@ -1,0 +1,10 @@
+"""Rules fit_synthetic_controls, estimate_event_studies and search_breaks: the counterfactual stage's function named
+like the rule, on the full ETD panel; the synthetic controls use the job's threads as worker processes."""
+
+from emergence.counterfactuals.stage import run_rule
+from emergence.runner import logged
+
+snakemake = globals()["snakemake"]
+with logged(snakemake.log[0]):
+    outputs = dict(snakemake.output.items())
+    run_rule(snakemake.rule, snakemake.params, snakemake.input.panel, outputs, workers=snakemake.threads)
