@@ -56,7 +56,7 @@ def productivity_decomposition(tables: Mapping[str, pd.DataFrame], settings: Vie
         + "; ".join(f"{label}" for label in settings.periods.values())
         + " (the focus country's policy periods, for every country), then the whole sample.",
     )
-    fig, axes = new_figure(text, nrows, ncols, figsize=(6.3, 1.6 + 2.6 * nrows), sharey=True)
+    fig, axes = new_figure(text, nrows, ncols, figsize=(6.29, 1.6 + 2.6 * nrows), sharey=True)
     styles = series_styles(len(DECOMPOSITION_TERMS))
     for ax, country in zip(axes.flat, countries, strict=False):
         part = terms[terms["country"] == country]
@@ -117,7 +117,9 @@ def sector_contributions(tables: Mapping[str, pd.DataFrame], settings: ViewSetti
         "employment share; reallocation: the static and dynamic terms, from workers moving between sectors. "
         "Bars of one sector add up, over the two panels, to its part of the aggregate.",
     )
-    fig, axes = new_figure(text, 1, 2, figsize=(6.3, 1.8 + 0.34 * len(sectors) * max(1, len(periods)) / 2), sharey=True)
+    fig, axes = new_figure(
+        text, 1, 2, figsize=(6.29, 1.6 + 0.45 * len(sectors)), sharey=True
+    )
     styles = series_styles(len(periods))
     height = 0.8 / max(1, len(periods))
     y = np.arange(len(sectors))
@@ -162,7 +164,7 @@ def reallocation_scatter(tables: Mapping[str, pd.DataFrame], settings: ViewSetti
         "workers moved towards sectors of above-average productivity (growth-enhancing structural change), as "
         "in McMillan, Rodrik and Verduzco-Gallo (2014). Sectors without employment in either year are left out.",
     )
-    fig, axes = new_figure(text, 1, 1, figsize=(6.3, 5.6))
+    fig, axes = new_figure(text, 1, 1, figsize=(6.29, 5.6))
     ax = axes[0, 0]
     style = series_styles(1)[0]
     sizes = 1200.0 * points["emp"] / points["emp"].max()

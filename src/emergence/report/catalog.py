@@ -15,7 +15,7 @@ from emergence.report.comparison import GROUPS, side_by_side
 from emergence.report.tabulate import ReportTable
 from emergence.settings import SAMPLE_ID, ViewSettings
 from emergence.views.claims import BASIS_LABELS, STATUS_LABELS, status_counts
-from emergence.views.labels import short_source, source_label
+from emergence.views.labels import country_names, short_source, source_label
 from emergence.views.models import (
     BREAK_SERIES,
     SECTOR_LABELS,
@@ -61,7 +61,8 @@ def manufacturing_peers(inputs: Mapping[str, pd.DataFrame], settings: ViewSettin
     un = sector_series(inputs["un_ama"], "un_ama", "manufacturing", CURRENT_VA_SHARE["un_ama"], settings.countries)
     latest = int(un.index.max())
     table[f"{latest} ({short_source('un_ama')})"] = un.loc[latest].reindex(table.index)
-    return pd.concat([pd.DataFrame({"Country": list(table.index)}), table.reset_index(drop=True)], axis=1)
+    names = country_names(inputs["countries"])
+    return pd.concat([pd.DataFrame({"Country": [names[c] for c in table.index]}), table.reset_index(drop=True)], axis=1)
 
 
 def clusters(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> pd.DataFrame:
@@ -256,7 +257,7 @@ TABLES: tuple[ReportTable, ...] = (
     ReportTable(
         "manufacturing_peers",
         "Manufacturing share of value added, current prices (% of total)",
-        ("etd", "un_ama"),
+        ("countries", "etd", "un_ama"),
         manufacturing_peers,
         f"{source_label('etd')}; {source_label('un_ama')}",
         "The last column is the latest year of the UN series, at current US dollars.",
