@@ -437,3 +437,14 @@ def test_the_word_file_has_the_figures_the_tables_and_the_references(built):
     ):
         assert expected in document, expected
     assert "<w:tbl>" in document
+
+
+@pytest.mark.build
+def test_the_abstract_is_short_and_the_key_findings_few(built):
+    nb = nbformat.read(str(built / "report.ipynb"), as_version=4)
+    prose = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+    abstract = next(p for p in prose if p.startswith("# Abstract"))
+    words = re.sub(r"\[-?@\w+\]", "(2019)", abstract.split("\n", 1)[1]).split()
+    assert 100 <= len(words) <= 200
+    findings = next(p for p in prose if p.startswith("# Key findings"))
+    assert 5 <= len([line for line in findings.splitlines() if line.startswith("- **")]) <= 7

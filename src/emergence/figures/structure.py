@@ -117,9 +117,7 @@ def sector_contributions(tables: Mapping[str, pd.DataFrame], settings: ViewSetti
         "employment share; reallocation: the static and dynamic terms, from workers moving between sectors. "
         "Bars of one sector add up, over the two panels, to its part of the aggregate.",
     )
-    fig, axes = new_figure(
-        text, 1, 2, figsize=(6.29, 1.6 + 0.45 * len(sectors)), sharey=True
-    )
+    fig, axes = new_figure(text, 1, 2, figsize=(6.29, 1.6 + 0.45 * len(sectors)), sharey=True)
     styles = series_styles(len(periods))
     height = 0.8 / max(1, len(periods))
     y = np.arange(len(sectors))

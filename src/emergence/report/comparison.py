@@ -14,10 +14,10 @@ from emergence.views.labels import SHORT_NAMES, short_source
 
 # Report section -> the paper's sections whose figures it sets beside the data.
 GROUPS = {
-    "growth": ("1", "2"),
+    "growth": ("2",),
     "strategies": ("3.1", "3.2", "3.3"),
     "employment": ("3.4",),
-    "clusters": ("4", "4.1", "4.1 (Table 2)", "5"),
+    "clusters": ("1", "4", "4.1", "4.1 (Table 2)", "5"),  # the introduction's figures are on firms and clusters
 }
 UNCHECKED = ("not_recomputable", "not_evaluated")
 
