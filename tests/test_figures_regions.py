@@ -20,6 +20,7 @@ from regions_tables import build_regions, read_regions
 from emergence import registry
 from emergence.errors import InputError
 from emergence.figures import regions as figures
+from emergence.figures.common import WIDTH_IN
 from emergence.figures.draw import draw_family
 from emergence.regions import structure
 from emergence.settings import ViewSettings
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STYLE = ROOT / "workflow" / "styles" / "emergence.mplstyle"
 SETTINGS = ViewSettings(countries=("MAR",))
 SPECS = registry.figures_of("regions")
-PRINTED_WIDTH_IN = 6.3
+PRINTED_WIDTH_IN = WIDTH_IN
 NAMES = {code: f"Region {code}" for code in TILES}
 
 

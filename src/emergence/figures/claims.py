@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from emergence.claims.judging import BASIS_LABELS, STATUS_LABELS, STATUSES
-from emergence.figures.common import FigureText, legend_below, new_figure, series_styles
+from emergence.figures.common import WIDTH_IN, FigureText, legend_below, new_figure, series_styles
 from emergence.settings import ViewSettings
 from emergence.views.labels import country_names, name_of, number
 
@@ -46,7 +46,7 @@ def claims_status(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, ti
     if not ledger.empty and not bool(ledger["is_focus"].iloc[0]):
         note += f" The statements are about {country_names(tables['countries']).get(ledger['country'].iloc[0], ledger['country'].iloc[0])}, not {name_of(tables, settings.focus)}."
     text = FigureText(title, "number of statements", PAPER, note)
-    fig, axes = new_figure(text, 1, 2, figsize=(6.29, 3.4), gridspec_kw={"width_ratios": (1, 1)})
+    fig, axes = new_figure(text, 1, 2, figsize=(WIDTH_IN, 3.4), gridspec_kw={"width_ratios": (1, 1)})
     styles = dict(zip(STATUSES, series_styles(len(STATUSES)), strict=True))
     for ax, basis in zip(axes[0], CHECKED, strict=True):
         counts = verdict_counts(ledger, basis)
@@ -99,7 +99,7 @@ def policy_targets(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, t
     if not targets.empty and not bool(targets["is_focus"].iloc[0]):
         note += f" The plans are {country_names(tables['countries']).get(targets['country'].iloc[0], targets['country'].iloc[0])}'s, not {name_of(tables, settings.focus)}'s."
     text = FigureText(title, "distance covered from the baseline to the target, %", PAPER, note)
-    fig, axes = new_figure(text, figsize=(6.29, 2.2 + 0.42 * max(len(rows), 1)))
+    fig, axes = new_figure(text, figsize=(WIDTH_IN, 2.2 + 0.42 * max(len(rows), 1)))
     ax = axes[0, 0]
     statuses = [s for s in TARGET_STATUS_LABELS if s in set(rows["status"])]
     styles = dict(zip(TARGET_STATUS_LABELS, series_styles(len(TARGET_STATUS_LABELS)), strict=True))

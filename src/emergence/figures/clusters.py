@@ -9,7 +9,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from emergence.figures.common import FigureText, events_note, legend_below, mark_events, new_figure, series_styles
+from emergence.figures.common import (
+    WIDTH_IN,
+    FigureText,
+    events_note,
+    legend_below,
+    mark_events,
+    new_figure,
+    series_styles,
+)
 from emergence.paper import SECTOR_GROUPS
 from emergence.settings import ViewSettings
 
@@ -45,7 +53,7 @@ def cluster_timeline(tables: Mapping[str, pd.DataFrame], settings: ViewSettings,
     """Each cluster at its year of creation, marked by the strategic sector group it belongs to."""
     rows = timeline_rows(tables["clusters"])
     text = FigureText(title, "year of creation", TABLE2, events_note(settings.policy_events))
-    fig, axes = new_figure(text, figsize=(6.29, 1.6 + 0.28 * len(rows)))
+    fig, axes = new_figure(text, figsize=(WIDTH_IN, 1.6 + 0.28 * len(rows)))
     ax = axes[0, 0]
     groups = [g for g in SECTOR_GROUPS if g in set(rows["sector_group"])]
     for group, style in zip(groups, series_styles(len(groups)), strict=True):
@@ -79,7 +87,7 @@ def cluster_composition(tables: Mapping[str, pd.DataFrame], settings: ViewSettin
         f"{TABLE3}; {TABLE2}",
         "Left: the surveyed clusters are not named in the paper.",
     )
-    fig, axes = new_figure(text, 1, 2, figsize=(6.29, 3.8))
+    fig, axes = new_figure(text, 1, 2, figsize=(WIDTH_IN, 3.8))
     left, right = axes[0]
     labels = [c.replace("_", " ").capitalize() for c in sizes.index]
     base = pd.Series(0.0, index=sizes.index)

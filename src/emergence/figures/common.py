@@ -22,6 +22,9 @@ from emergence.errors import InputError  # noqa: E402
 from emergence.io import atomic_path  # noqa: E402
 
 HASH_SALT = "emergence"
+# Every figure's width: the report's 16 cm text width less a hair, so a figure is placed at its drawn size or a
+# little larger, and its text prints at the size it is drawn (7 pt at least).
+WIDTH_IN = 6.29
 # Metadata that would change between two builds (dates) or between machines is fixed or dropped.
 SAVE_METADATA = {
     "svg": {"Date": None, "Creator": None},

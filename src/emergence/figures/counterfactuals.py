@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from emergence.counterfactuals.panel import LABELS, SERIES, UNITS
 from emergence.counterfactuals.placebos import FIT, SPACE
-from emergence.figures.common import FigureText, legend_below, new_figure, series_styles
+from emergence.figures.common import WIDTH_IN, FigureText, legend_below, new_figure, series_styles
 from emergence.settings import ViewSettings
 from emergence.views.labels import country_names, number, source_label
 
@@ -52,7 +52,7 @@ def synthetic_control(tables: Mapping[str, pd.DataFrame], settings: ViewSettings
         f"{focus}'s are not drawn. p: share of units whose post/pre RMSPE ratio is at least {focus}'s. "
         f"Dashed line: the treatment year {year}.",
     )
-    fig, axes = new_figure(text, len(main), 2, figsize=(6.29, 1.65 * len(main) + 1.4), sharex=True)
+    fig, axes = new_figure(text, len(main), 2, figsize=(WIDTH_IN, 1.65 * len(main) + 1.4), sharex=True)
     actual, synthetic = series_styles(2)
     for row, (outcome, design) in zip(axes, main.iterrows(), strict=True):
         rows = paths[(paths["outcome"] == outcome) & (paths["treatment_year"] == year)]
@@ -97,7 +97,7 @@ def synthetic_control_weights(tables: Mapping[str, pd.DataFrame], settings: View
         SOURCE,
         f"Donors (ISO 3166 alpha-3 codes) with weights below {number(100 * MIN_WEIGHT, 1)}% are not shown.",
     )
-    fig, axes = new_figure(text, nrows, ncols, figsize=(6.29, 2.3 * nrows + 1.4))
+    fig, axes = new_figure(text, nrows, ncols, figsize=(WIDTH_IN, 2.3 * nrows + 1.4))
     (style,) = series_styles(1)
     for ax, (outcome, design) in zip(axes.flat, main.iterrows(), strict=False):
         rows = weights[(weights["outcome"] == outcome) & (weights["treatment_year"] == year)]
@@ -127,7 +127,7 @@ def event_study(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, titl
         "the restricted wild cluster bootstrap by country (Webb weights); the end event times are binned; an "
         "interval without whiskers is unbounded. p: joint test of the leads (pre-trends).",
     )
-    fig, axes = new_figure(text, len(outcomes), len(years), figsize=(6.29, 1.55 * len(outcomes) + 1.4), sharex=True)
+    fig, axes = new_figure(text, len(outcomes), len(years), figsize=(WIDTH_IN, 1.55 * len(outcomes) + 1.4), sharex=True)
     (style,) = series_styles(1)
     for row, outcome in zip(axes, outcomes, strict=True):
         for ax, year in zip(row, years, strict=True):

@@ -15,7 +15,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
-from emergence.figures.common import FigureText, events_note, legend_below, mark_events, new_figure, series_styles
+from emergence.figures.common import (
+    WIDTH_IN,
+    FigureText,
+    events_note,
+    legend_below,
+    mark_events,
+    new_figure,
+    series_styles,
+)
 from emergence.models.forecast import MODELS, RANDOM_WALK
 from emergence.models.rules import ALL_VARIABLES
 from emergence.models.trend import OK, SHORT
@@ -111,7 +119,7 @@ def trend_growth(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, tit
     )
     ncols = min(NCOLS, len(sectors))
     nrows = math.ceil(len(sectors) / ncols)
-    fig, axes = new_figure(text, nrows, ncols, figsize=(6.29, 1.9 + 1.55 * nrows))
+    fig, axes = new_figure(text, nrows, ncols, figsize=(WIDTH_IN, 1.9 + 1.55 * nrows))
     styles = dict(zip(periods, series_styles(len(periods)), strict=True))
     for ax, sector in zip(axes.flat, sectors, strict=False):
         part = rows[rows["sector"] == sector].set_index("period")
@@ -174,7 +182,7 @@ def segmented_trends(tables: Mapping[str, pd.DataFrame], settings: ViewSettings,
         "policy launch year and no jump in the level; a new slope starts with the growth into the launch year, so "
         "the line bends in the year before each dashed line. " + events_note(settings.policy_events),
     )
-    fig, axes = new_figure(text, 1, len(SEGMENTED_SERIES), figsize=(6.29, 4.2))
+    fig, axes = new_figure(text, 1, len(SEGMENTED_SERIES), figsize=(WIDTH_IN, 4.2))
     data_style, fit_style = series_styles(2)
     for ax, (sector, variable) in zip(axes[0], SEGMENTED_SERIES, strict=True):
         series = series_of(etd, "etd", settings.focus, sector, variable)
@@ -225,7 +233,7 @@ def forecasts(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, title:
         "backtest. " + " ".join(_target_note(t) for t in targets.itertuples())
     )
     text = FigureText(f"{title}, {name_of(tables, settings.focus)}", units, STAGE, note)
-    fig, axes = new_figure(text, len(FORECAST_SERIES), len(MODELS), figsize=(6.29, 5.6), sharey="row", sharex=True)
+    fig, axes = new_figure(text, len(FORECAST_SERIES), len(MODELS), figsize=(WIDTH_IN, 5.6), sharey="row", sharex=True)
     history, forecast = series_styles(2)
     for row, (sector, variable) in enumerate(FORECAST_SERIES):
         series = series_of(etd, "etd", settings.focus, sector, variable)
@@ -314,7 +322,7 @@ def forecast_backtest(tables: Mapping[str, pd.DataFrame], settings: ViewSettings
         "% of the level for levels and in percentage points for shares. Below 1: more accurate than the random "
         "walk with drift. Small markers: one series (sector) each; large markers: their median.",
     )
-    fig, axes = new_figure(text, 1, 2, figsize=(6.29, 1.9 + 0.5 * len(variables)), width_ratios=(1.7, 1.0))
+    fig, axes = new_figure(text, 1, 2, figsize=(WIDTH_IN, 1.9 + 0.5 * len(variables)), width_ratios=(1.7, 1.0))
     left, right = axes[0]
     styles = dict(zip(MODELS, series_styles(len(MODELS)), strict=True))
     compared = [m for m in MODELS if m != RANDOM_WALK]

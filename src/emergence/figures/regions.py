@@ -16,7 +16,7 @@ from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from emergence.figures.common import FigureText, legend_below, new_figure, series_styles
+from emergence.figures.common import WIDTH_IN, FigureText, legend_below, new_figure, series_styles
 from emergence.settings import ViewSettings
 from emergence.views.regions import TILES, category_shares, rates_wide, regions_in_order, tile_grid
 
@@ -63,7 +63,7 @@ def region_map(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, title
         "A tile grid: each region is one tile, placed roughly as on the map (north at the top), not drawn to its "
         "shape or area. Star: the number of Table 2 clusters in the region.",
     )
-    fig, axes = new_figure(text, 1, 2, figsize=(6.29, 6.2))
+    fig, axes = new_figure(text, 1, 2, figsize=(WIDTH_IN, 6.2))
     rows = int(grid["row"].max()) + 1
     for ax, (column, panel_title) in zip(axes[0], MAP_PANELS, strict=True):
         for tile in grid.itertuples():
@@ -135,7 +135,7 @@ def regional_industry(tables: Mapping[str, pd.DataFrame], settings: ViewSettings
         f"{HCP}; {TABLE2}",
         "Regions in HCP's order, north to south; in brackets, the clusters of Table 2 each region hosts.",
     )
-    fig, axes = new_figure(text, 1, 2, figsize=(6.29, 4.6), sharey=True)
+    fig, axes = new_figure(text, 1, 2, figsize=(WIDTH_IN, 4.6), sharey=True)
     left, right = axes[0]
     positions = np.arange(len(rows))
     styles = series_styles(2)
@@ -209,7 +209,7 @@ def regional_establishments(tables: Mapping[str, pd.DataFrame], settings: ViewSe
         "Size classes count persons employed in each establishment. The founding cohorts date the establishments "
         "still in business in 2024, not all those ever founded.",
     )
-    fig, axes = new_figure(text, 1, 2, figsize=(6.29, 4.8), sharey=True)
+    fig, axes = new_figure(text, 1, 2, figsize=(WIDTH_IN, 4.8), sharey=True)
     left, right = axes[0]
     size_columns = [c for c in sizes.columns if c not in ("region_code", "region_name")]
     cohort_columns = [c for c in cohorts.columns if c not in ("region_code", "region_name")]
@@ -232,7 +232,7 @@ def regional_labour_rates(tables: Mapping[str, pd.DataFrame], settings: ViewSett
         same = "comparable" if bool(frame["comparable"].all()) else "not comparable"
         headings.append(f"{label}: 2014 '{first['heading_2014']}', 2024 '{first['heading_2024']}' ({same})")
     text = FigureText(title, "% (HCP's rates)", HCP, "HCP's headings. " + "; ".join(headings) + ".")
-    fig, axes = new_figure(text, 1, 2, figsize=(6.29, 4.8), sharey=True)
+    fig, axes = new_figure(text, 1, 2, figsize=(WIDTH_IN, 4.8), sharey=True)
     height = 0.4
     for ax, (label, frame) in zip(axes[0], rates.items(), strict=True):
         positions = np.arange(len(frame))[::-1].astype(float)

@@ -9,7 +9,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from emergence.errors import InputError
-from emergence.figures.common import FigureText, events_note, legend_below, mark_events, new_figure, series_styles
+from emergence.figures.common import (
+    WIDTH_IN,
+    FigureText,
+    events_note,
+    legend_below,
+    mark_events,
+    new_figure,
+    series_styles,
+)
 from emergence.settings import ViewSettings
 from emergence.sources.etd import LEAVES as ETD_LEAVES
 from emergence.views.labels import country_names, name_of, short_source, source_label
@@ -56,7 +64,7 @@ def value_added_structure(tables: Mapping[str, pd.DataFrame], settings: ViewSett
         "; ".join(source_label(s) for s, _, _ in panels),
         "Sources differ in sector definitions and vintages. " + events_note(settings.policy_events),
     )
-    fig, axes = new_figure(text, len(panels), 1, figsize=(6.29, 2.0 + 1.9 * len(panels)), sharex=True)
+    fig, axes = new_figure(text, len(panels), 1, figsize=(WIDTH_IN, 2.0 + 1.9 * len(panels)), sharex=True)
     for ax, (source, _, shares) in zip(axes[:, 0], panels, strict=True):
         shares = shares[ordered(list(shares.columns), list(settings.group_labels))]
         stacked_area(ax, shares, settings.group_labels)
@@ -84,7 +92,7 @@ def employment_structure(tables: Mapping[str, pd.DataFrame], settings: ViewSetti
         "Persons engaged. Left: the sectors of the database; right: the same grouped into activities. "
         + events_note(settings.policy_events),
     )
-    fig, axes = new_figure(text, 1, 2, figsize=(6.29, 4.6), width_ratios=(1.0, 1.25))
+    fig, axes = new_figure(text, 1, 2, figsize=(WIDTH_IN, 4.6), width_ratios=(1.0, 1.25))
     left, right = axes[0]
     order = ordered(list(leaves.columns), list(ETD_LEAVES.values()))[::-1]
     positions = range(len(order))
@@ -131,7 +139,7 @@ def manufacturing_peers(tables: Mapping[str, pd.DataFrame], settings: ViewSettin
         f"The focus country ({name_of(tables, settings.focus)}) is drawn thicker. "
         + events_note(settings.policy_events),
     )
-    fig, axes = new_figure(text, 1, len(panels), figsize=(6.29, 4.4), sharey=True)
+    fig, axes = new_figure(text, 1, len(panels), figsize=(WIDTH_IN, 4.4), sharey=True)
     styles = dict(zip(settings.countries, series_styles(len(settings.countries)), strict=True))
     for ax, (source, wide) in zip(axes[0], panels, strict=True):
         for country in [c for c in settings.countries if c in wide.columns]:
@@ -169,7 +177,7 @@ def manufacturing_prices(tables: Mapping[str, pd.DataFrame], settings: ViewSetti
         "current-price one means manufacturing's prices rose less than the economy's. "
         + events_note(settings.policy_events),
     )
-    fig, axes = new_figure(text, 1, 1, figsize=(6.29, 4.0))
+    fig, axes = new_figure(text, 1, 1, figsize=(WIDTH_IN, 4.0))
     ax = axes[0, 0]
     for column, label, style in zip(
         ("current", "constant"), ("Current prices", "Constant 2015 prices"), series_styles(2), strict=True

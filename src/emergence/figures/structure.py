@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from emergence.figures.common import FigureText, legend_below, new_figure, series_styles
+from emergence.figures.common import WIDTH_IN, FigureText, legend_below, new_figure, series_styles
 from emergence.settings import SAMPLE_ID, ViewSettings
 from emergence.views.labels import country_names, source_label
 from emergence.views.models import SECTOR_LABELS
@@ -56,7 +56,7 @@ def productivity_decomposition(tables: Mapping[str, pd.DataFrame], settings: Vie
         + "; ".join(f"{label}" for label in settings.periods.values())
         + " (the focus country's policy periods, for every country), then the whole sample.",
     )
-    fig, axes = new_figure(text, nrows, ncols, figsize=(6.29, 1.6 + 2.6 * nrows), sharey=True)
+    fig, axes = new_figure(text, nrows, ncols, figsize=(WIDTH_IN, 1.6 + 2.6 * nrows), sharey=True)
     styles = series_styles(len(DECOMPOSITION_TERMS))
     for ax, country in zip(axes.flat, countries, strict=False):
         part = terms[terms["country"] == country]
@@ -117,7 +117,7 @@ def sector_contributions(tables: Mapping[str, pd.DataFrame], settings: ViewSetti
         "employment share; reallocation: the static and dynamic terms, from workers moving between sectors. "
         "Bars of one sector add up, over the two panels, to its part of the aggregate.",
     )
-    fig, axes = new_figure(text, 1, 2, figsize=(6.29, 1.6 + 0.45 * len(sectors)), sharey=True)
+    fig, axes = new_figure(text, 1, 2, figsize=(WIDTH_IN, 1.6 + 0.45 * len(sectors)), sharey=True)
     styles = series_styles(len(periods))
     height = 0.8 / max(1, len(periods))
     y = np.arange(len(sectors))
@@ -162,7 +162,7 @@ def reallocation_scatter(tables: Mapping[str, pd.DataFrame], settings: ViewSetti
         "workers moved towards sectors of above-average productivity (growth-enhancing structural change), as "
         "in McMillan, Rodrik and Verduzco-Gallo (2014). Sectors without employment in either year are left out.",
     )
-    fig, axes = new_figure(text, 1, 1, figsize=(6.29, 5.6))
+    fig, axes = new_figure(text, 1, 1, figsize=(WIDTH_IN, 5.6))
     ax = axes[0, 0]
     style = series_styles(1)[0]
     sizes = 1200.0 * points["emp"] / points["emp"].max()

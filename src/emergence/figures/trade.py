@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.figure import Figure
 
-from emergence.figures.common import FigureText, events_note, mark_events, new_figure, series_styles
+from emergence.figures.common import WIDTH_IN, FigureText, events_note, mark_events, new_figure, series_styles
 from emergence.settings import ViewSettings
 from emergence.views.labels import country_names, source_label
 from emergence.views.trade import EXPORTS, FDI, LABELS, PATENTS, RESEARCH, wdi_series
@@ -31,7 +31,7 @@ def trade_and_innovation(tables: Mapping[str, pd.DataFrame], settings: ViewSetti
         "FDI: net inflows (new investment less disinvestment) from the balance of payments, not gross receipts. "
         + events_note(settings.policy_events),
     )
-    fig, axes = new_figure(text, 2, 2, figsize=(6.29, 6.0), sharex=True)
+    fig, axes = new_figure(text, 2, 2, figsize=(WIDTH_IN, 6.0), sharex=True)
     for ax, (label, series, unit) in zip(axes.flat, PANELS, strict=True):
         wide = wdi_series(tables["wdi"], "wdi", settings.focus, series)
         for column, style in zip(wide.columns, series_styles(len(wide.columns)), strict=True):
