@@ -32,7 +32,13 @@ def trade_and_innovation(tables: Mapping[str, pd.DataFrame], settings: ViewSetti
         + events_note(settings.policy_events),
     )
     fig, axes = new_figure(text, 2, 2, figsize=(WIDTH_IN, 6.0), sharex=True)
+    covered = set(tables["wdi"]["country"])
     for ax, (label, series, unit) in zip(axes.flat, PANELS, strict=True):
+        if settings.focus not in covered:  # the snapshot may lack the focus country: the panels say so
+            ax.text(0.5, 0.5, f"No World Bank rows for\n{names[settings.focus]} in this snapshot", ha="center",
+                    va="center", transform=ax.transAxes, fontsize=8)  # fmt: skip
+            ax.set_title(label)
+            continue
         wide = wdi_series(tables["wdi"], "wdi", settings.focus, series)
         for column, style in zip(wide.columns, series_styles(len(wide.columns)), strict=True):
             values = wide[column].dropna()

@@ -163,8 +163,11 @@ def winner(table: pd.DataFrame) -> str:
 
 
 def share_targets(targets: pd.DataFrame) -> pd.DataFrame:
-    """The plans' measurable targets stated as a percentage (a share), to set beside a share's forecast."""
-    measurable = targets[~targets["status"].isin(("not_measurable", "not_evaluated"))]
+    """The plans' measurable targets stated as a percentage (a share), to set beside a share's forecast: only
+    where the plans are the focus country's own."""
+    measurable = targets[
+        targets["is_focus"].astype(bool) & ~targets["status"].isin(("not_measurable", "not_evaluated"))
+    ]
     return measurable[measurable["unit"].astype(str).str.startswith("%")].reset_index(drop=True)
 
 
