@@ -18,7 +18,7 @@ pytestmark = pytest.mark.build
 @pytest.fixture(scope="module")
 def tunisia(tmp_path_factory):
     copy = copy_project(tmp_path_factory.mktemp("tunisia"))
-    return build(copy, "--config", "focus=TUN", "reports/report.ipynb")
+    return build(copy, "reports/report.ipynb", "--config", "focus=TUN")
 
 
 def prose(copy) -> str:

@@ -42,6 +42,7 @@ def test_verification_lists_every_raw_file_of_the_selected_releases(built, confi
             f"data/raw/etd/{releases['etd']}/manifest.yaml",
             f"data/raw/ggdc10/{releases['ggdc10']}/manifest.yaml",
             f"data/raw/wdi/{releases['wdi']}/manifest.yaml",
+            f"data/raw/hcp_census/{releases['hcp_census']}/manifest.yaml",
             "data/raw/paper/manifest.yaml",
             *{f"data/raw/un_ama/{release}/manifest.yaml" for release in releases["un_ama"].values()},
         ]
