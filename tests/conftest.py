@@ -21,6 +21,7 @@ from emergence.io import read_table
 from emergence.reconcile import SCHEMA as RECONCILIATION_SCHEMA
 from emergence.reconcile import SUMMARY_SCHEMA, write_reconciliation
 
+pytest_plugins = ["census_copies"]  # the release_copy fixture of the census tests
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 CONFIG = ROOT / "config" / "config.yaml"

@@ -10,8 +10,8 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from census_copies import rewrite_gz
 
 from emergence import manifest
 from emergence.cli import main
@@ -40,20 +40,6 @@ def take(upstream: list[Path], raw_root: Path) -> Path:
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def rewrite_gz(path: Path, change) -> None:
-    """Rewrite a gzipped CSV of a snapshot copy through `change` (a function of a DataFrame of text cells)."""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
-    with gzip.open(path, "wt", encoding="utf-8", newline="") as handle:
-        change(frame).to_csv(handle, index=False, lineterminator="\n")
-
-
-@pytest.fixture
-def release_copy(tmp_path) -> Path:
-    shutil.copytree(RELEASE, tmp_path / "1.9.1")
-    return tmp_path / "1.9.1"
 
 
 # --- snapshot -------------------------------------------------------------------------------------------------

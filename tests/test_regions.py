@@ -3,14 +3,13 @@ regions with known answers, and bad input naming the file and what was expected.
 
 from __future__ import annotations
 
-import gzip
 import math
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from census_copies import rewrite_gz
 
 from emergence.config import load_config
 from emergence.errors import InputError
@@ -124,19 +123,6 @@ def test_the_same_snapshot_gives_the_same_bytes(written, tmp_path):
 
 
 # --- bad input ------------------------------------------------------------------------------------------------
-
-
-def rewrite_gz(path: Path, change) -> None:
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
-    with gzip.open(path, "wt", encoding="utf-8", newline="") as handle:
-        change(frame).to_csv(handle, index=False, lineterminator="\n")
-
-
-@pytest.fixture
-def release_copy(tmp_path) -> Path:
-    shutil.copytree(RELEASE, tmp_path / "1.9.1")
-    return tmp_path / "1.9.1"
 
 
 def clean_copy(folder: Path) -> None:
