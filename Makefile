@@ -11,12 +11,35 @@ STAMP := $(VENV)/.installed
 BYTECODE := $(VENV)/.bytecode
 SOURCES := $(shell find src -name '*.py')
 
-.PHONY: report test lint unit builds slurm chromium clean-outputs package
+.PHONY: report test lint unit corpus builds slurm chromium clean-outputs package
+
+# The environment: `python -m venv`, then requirements.lock (exact versions, each with the sha256 of its files)
+# installed with uv, in half pip's time or less on a fresh machine (`benchmarks/run.py --setup-only`): the uv on
+# PATH, else uv installed into the new environment from requirements-uv.lock (pinned and hashed too).
+# Without uv, or when uv fails, pip installs the same lock. Both check every hash and compile the bytecode.
+# EMERGENCE_INSTALLER=pip skips uv; EMERGENCE_INSTALLER=uv stops with an error instead of falling back to pip.
+EMERGENCE_INSTALLER ?= auto
+ifeq ($(filter auto uv pip,$(EMERGENCE_INSTALLER)),)
+$(error EMERGENCE_INSTALLER is '$(EMERGENCE_INSTALLER)'; expected auto, uv or pip)
+endif
+PIP := $(VENV)/bin/pip --quiet --disable-pip-version-check
+UV_INSTALL = "$$uv" pip install --quiet --python $(VENV)/bin/python --compile-bytecode
+PIP_INSTALL = $(PIP) install --require-hashes -r requirements.lock && $(PIP) install --no-deps -e .
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@mode=$(EMERGENCE_INSTALLER); uv=; \
+	if [ $$mode != pip ]; then \
+	  uv=$$(command -v uv) || { $(PIP) install --require-hashes --only-binary :all: -r requirements-uv.lock && \
+	    uv=$(VENV)/bin/uv; } || uv=; \
+	fi; \
+	if [ -n "$$uv" ]; then \
+	  echo "installing requirements.lock with $$uv"; \
+	  $(UV_INSTALL) --require-hashes -r requirements.lock && $(UV_INSTALL) --no-deps -e . && exit 0; \
+	  echo "warning: uv could not install requirements.lock" >&2; \
+	elif [ $$mode != pip ]; then echo "warning: uv is not on PATH and could not be installed" >&2; fi; \
+	[ $$mode != uv ] || { echo "error: EMERGENCE_INSTALLER=uv, and uv did not install the environment" >&2; exit 1; }; \
+	echo "installing requirements.lock with pip"; $(PIP_INSTALL)
 	touch $@
 
 $(BYTECODE): $(STAMP) $(SOURCES)
@@ -45,14 +68,18 @@ chromium:
 	  echo "warning: could not install chromium; tests/test_report_html.py will fail"
 
 unit: $(BYTECODE) chromium
-	python -m pytest -m "not build" -n 2
+	python -m pytest -m "not build and not corpus" -n 2
+
+# The bad-input corpus at the package level: each mutation of a real extract stops its reader with the error it names.
+corpus: $(BYTECODE)
+	python -m pytest -m "corpus and not build" -n 2
 
 # Whole builds in temporary copies: byte-identical rebuilds, interrupted builds, rerun triggers, SLURM.
 builds: $(BYTECODE) slurm chromium
 	python -m pytest -m build
 
-# The CI gates, in order: lint, unit tests, the full build, then the tests that build it again and compare.
-test: lint unit report builds
+# The CI gates, in order: lint, unit tests, the corpus, the full build, then the tests that build it again and compare.
+test: lint unit corpus report builds
 
 # The replication package dist/emergence-<version>.zip: the source, data/raw, the built tables and report, the
 # generated README and codebook, LICENSE, CITATION.cff and PROVENANCE.json (the commit); same tree, same bytes.

@@ -2,6 +2,12 @@
 # The stages live in workflow/rules/; this file only includes them and names the default target. Each stage's
 # file needs only common.smk (settings, raw files, the table registry), so the stages may come in any order.
 
+from emergence.config import read_yaml
+
+# The project's own loader reads the default config before Snakemake's does: a syntax error, a tab, a duplicate key
+# or an alias bomb stops here with the file and line. (A file given with --configfile is read by Snakemake first.)
+read_yaml("config/config.yaml")
+
 
 configfile: "config/config.yaml"
 

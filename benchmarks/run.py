@@ -1,6 +1,8 @@
-"""Benchmark of the build: cold, no-op, incremental, single-process floor, country scaling, peak job memory.
+"""Benchmark of the build: fresh set-up (pip against uv), cold, no-op, incremental, single-process floor, country
+scaling, peak job memory.
 
 Run by hand (never in the tests):  .venv/bin/python benchmarks/run.py [--etd PATH] [--repeat 3] [--quick]
+                                   .venv/bin/python benchmarks/run.py --setup-only [--setup-repeat 2]
 Every measurement is a median over several runs in this one invocation, taken in fresh copies of the project
 under a temporary folder, and reported with its ratio to the floor it is compared with.
 """
@@ -23,6 +25,7 @@ import psutil
 import yaml
 
 from emergence.checkout import copy_project
+from emergence.config import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ETD = ROOT.parent / "shared" / "data" / "ggdc_etd" / "ETD_230918.xlsx"
@@ -60,9 +63,11 @@ class PeakJobMemory:
         self._thread.join()
 
 
-def timed(cmd: list[str], cwd: Path, memory: bool = False) -> tuple[float, PeakJobMemory | None]:
+def timed(
+    cmd: list[str], cwd: Path, memory: bool = False, env: dict[str, str] | None = None
+) -> tuple[float, PeakJobMemory | None]:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     watcher = PeakJobMemory(proc.pid) if memory else None
     if watcher:
         with watcher:
@@ -84,6 +89,26 @@ def planned_jobs(cwd: Path) -> int:
         if parts[:1] == ["total"]:
             return int(parts[1])
     return 0
+
+
+def fresh_setups(work: Path, repeat: int) -> tuple[str, dict[str, list[float]]]:
+    """`make`'s set-up of the environment on a fresh machine, with pip and with uv (`EMERGENCE_INSTALLER`), taken in
+    turns so that both see the same load: each into a new environment, with empty download caches, bytecode compiled
+    by both. The PATH is the caller's without this environment, so uv comes as a new machine would have it: from
+    PATH if installed there, else from PyPI (and those seconds are counted). Returns which of the two it was."""
+    project = copy_project(work / "setup")
+    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p) != BIN)
+    source = "on PATH" if shutil.which("uv", path=path) else "from PyPI"
+    times: dict[str, list[float]] = {"pip": [], "uv": []}
+    for i in range(repeat):
+        for installer in ("pip", "uv") if i % 2 == 0 else ("uv", "pip"):
+            run = work / f"setup-{installer}-{i}"
+            caches = {"PIP_CACHE_DIR": str(run / "pip-cache"), "UV_CACHE_DIR": str(run / "uv-cache")}
+            venv = run / "venv"
+            cmd = ["make", f"VENV={venv}", f"EMERGENCE_INSTALLER={installer}", f"{venv}/.installed"]
+            times[installer].append(timed(cmd, project, env={**os.environ, "PATH": path, **caches})[0])
+            shutil.rmtree(run)
+    return source, times
 
 
 def cold_builds(work: Path, repeat: int) -> list[float]:
@@ -124,7 +149,7 @@ def incremental(copy: Path, edit, revert, repeat: int) -> tuple[list[float], lis
     return times, jobs
 
 
-def single_process_floor(copy: Path) -> float:
+def single_process_floor(copy: Path, python: str = sys.executable) -> float:
     """Run every job's script in this order in one Python process: imports paid once, no orchestration."""
     code = f"""
 import os, runpy, sys, time, types
@@ -141,7 +166,7 @@ for job in jobs:
     runpy.run_path(str(Path(job.rule.snakefile).parent / job.rule.script), init_globals={{"snakemake": obj}})
 print(time.perf_counter() - start)
 """
-    out = subprocess.run([sys.executable, "-c", code], cwd=copy, env=ENV, capture_output=True, text=True)
+    out = subprocess.run([python, "-c", code], cwd=copy, env=ENV, capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"single-process run failed:\n{out.stderr[-3000:]}")
     return float(out.stdout.strip().splitlines()[-1])
@@ -174,7 +199,7 @@ def workflow_jobs():
 def scaled_copy(work: Path, etd: Path, countries: list[str]) -> Path:
     copy = copy_project(work / f"scale-{len(countries)}")
     config_path = copy / "config" / "config.yaml"
-    config = yaml.safe_load(config_path.read_text())
+    config = read_yaml(config_path)
     release = config["releases"]["etd"]
     shutil.rmtree(copy / "data" / "raw" / "etd" / release)
     subprocess.run(
@@ -213,16 +238,34 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def print_rows(rows: list[tuple[str, float, str, float]]) -> None:
+    print(f"{'measurement':48} {'median s':>9}   {'compared with':24} {'median s':>9} {'ratio':>6}")
+    for name, value, floor_name, floor_value in rows:
+        print(f"{name:48} {value:9.2f}   {floor_name:24} {floor_value:9.2f} {value / floor_value:6.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--etd", type=Path, default=DEFAULT_ETD, help="ETD workbook for the scaling series")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="skip the 25- and 51-country builds")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--setup-repeat", type=int, default=2, help="fresh set-ups with each installer")
+    parser.add_argument("--setup-only", action="store_true", help="measure only the fresh set-up, pip against uv")
     args = parser.parse_args()
     rows, results = [], {}
     with tempfile.TemporaryDirectory(prefix="emergence-bench-") as tmp:
         work = Path(tmp)
+        source, setup = fresh_setups(work, args.setup_repeat)
+        results["setup"] = {**setup, "uv_source": source}
+        rows.append(
+            (f"fresh set-up, uv {source} (no cache)", median(setup["uv"]), "fresh set-up, pip", median(setup["pip"]))
+        )
+        if args.setup_only:
+            print_rows(rows)
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=2, sort_keys=True))
+            return 0
         cold = cold_builds(work, args.repeat)
         floor = [single_process_floor(copy_project(work / f"floor-{i}")) for i in range(args.repeat)]
         built = work / "cold-0"
@@ -270,9 +313,7 @@ def main() -> int:
         peak = peak_job_memory(work)
         results["peak_job_rss_mb"] = peak.peak / 2**20
         results["peak_job"] = peak.job
-    print(f"{'measurement':48} {'median s':>9}   {'compared with':24} {'median s':>9} {'ratio':>6}")
-    for name, value, floor_name, floor_value in rows:
-        print(f"{name:48} {value:9.2f}   {floor_name:24} {floor_value:9.2f} {value / floor_value:6.2f}")
+    print_rows(rows)
     base = scaling[sizes[0]]
     print("\nscaling (one cold build each)")
     for n, seconds in scaling.items():

@@ -245,10 +245,10 @@ table("claims_summary", tables_dir)
 # # Compared with what?
 #
 # {% set cf = counterfactuals %}
-# A trend that changed, or did not, says nothing about what would have happened without the strategies. A synthetic control [@abadie2010; @abadie2015] builds that counterfactual from other countries: a weighted mix of the ETD's other economies, chosen so that it tracks {{ focus }} before {{ settings.policy_events[0].year }}, stands for {{ focus }} on the path it was on; the gap after {{ settings.policy_events[0].year }} is the estimate, and giving every other country in turn the same treatment (placebos) says how unusual {{ focus }}'s gap is.{% if not about_focus %} The years are those of {{ whose }} strategies, not events of {{ focus }}'s.{% endif %} @fig-synthetic_control draws {{ focus }} against its synthetic control with the placebo gaps in grey, and @fig-synthetic_control_weights the donor weights.
+# A trend that changed, or did not, says nothing about what would have happened without the strategies. A synthetic control [@abadie2010; @abadie2015] builds that counterfactual from other countries: a weighted mix of the ETD's other economies, chosen so that it tracks {{ focus }} before {{ settings.policy_events[0].year }}, stands for {{ focus }} on the path it was on; the gap after {{ settings.policy_events[0].year }} is the estimate, and giving every other country in turn the same treatment (placebos) says how unusual {{ focus }}'s gap is.{% if not about_focus %} The years are those of {{ whose }} strategies, not events of {{ focus }}'s.{% endif %} @fig-synthetic_control draws {{ focus }} against its synthetic control with the placebo gaps in grey; @fig-synthetic_control_weights and @tbl-synth_donor_weights give the donor weights, and @tbl-synth_balance sets each predictor of {{ focus }} beside its synthetic control and the plain mean of the donors.
 #
 # {% for c in cf.synth %}
-# - **{{ c.label | capitalize }}**, from {{ c.year }}: the synthetic control mixes {% for d in c.donors %}{{ d.code | country }} ({{ d.weight | num(2) }}){{ ", " if not loop.last else "" }}{% endfor %}; it tracks {{ focus }} before {{ c.year }} within {{ c.pre_rmspe | num(2) }} (root mean squared gap), and after it {{ focus }} stands {{ c.post_gap | signed(2) }} from it on average. {% if c.p is not none %}Ranked among the placebos, that gap gives a p-value of {{ c.p | num(2) }} ({{ c.p_kept | num(2) }} among the {{ c.kept }} placebos that fit their own past as well).{% endif %}{% if c.variants %} Launched in {% for y, g in c.variants.items() %}{{ y }}, the gap is {{ g | signed(2) }}{{ "; in " if not loop.last else "." }}{% endfor %}{% endif %}
+# - **{{ c.label | capitalize }}**, from {{ c.year }}: the synthetic control mixes {% for d in c.donors %}{{ d.code | country }} ({{ d.weight | num(2) }}){{ ", " if not loop.last else "" }}{% endfor %}; it tracks {{ focus }} before {{ c.year }} within {{ c.pre_rmspe | num(2) }} (root mean squared gap), and after it {{ focus }} stands {{ c.post_gap | signed(2) }} from it on average. {% if c.p is not none %}Ranked among the placebos, that gap gives a p-value of {{ c.p | num(2) }} ({{ c.p_kept | num(2) }} among the {{ c.kept }} placebos that fit their own past as well).{% endif %}{% if c.variants %} Launched in {% for y, g in c.variants.items() %}{{ y }}, the gap is {{ g | signed(2) }}{{ "; in " if not loop.last else "." }}{% endfor %}{% endif +%}
 # {% endfor %}
 #
 # {% if strongest > models.alpha %}None of these gaps stands out from the placebos: the smallest p-value is {{ strongest | num(2) }}. On this evidence {{ focus }}'s manufacturing and productivity did not depart after {{ settings.policy_events[0].year }} from what comparable economies did{% if about_focus %}, as the strategies would have them do{% endif %}.{% else %}The smallest placebo p-value is {{ strongest | num(2) }}.{% endif %} An event study of {{ focus }} against {{ peers | listing }} [@cameron2008] finds no effect distinguishable from zero with so few countries; its pre-trend tests give bootstrap p-values from {{ cf.pretrend_p.min | num(2) }} to {{ cf.pretrend_p.max | num(2) }} (@fig-event_study). The caveats are real: a short pre-period for the later plans, other shocks in the same years (the 2008 crisis, the free-trade agreements), and donors whose own policies changed too.
@@ -262,6 +262,12 @@ figure("synthetic_control", figures_dir)
 figure("synthetic_control_weights", figures_dir)
 
 # %%
+table("synth_donor_weights", tables_dir)
+
+# %%
+table("synth_balance", tables_dir)
+
+# %%
 figure("event_study", figures_dir)
 
 # %% [markdown]
@@ -273,6 +279,8 @@ figure("event_study", figures_dir)
 
 # %% [markdown]
 # # Data gaps
+#
+# {% if coverage.lacking %}Not every source covers every country compared here: {% for g in coverage.lacking %}the {{ g.label }} has no rows for {{ g.countries | map("country") | list | listing }}{{ "; " if not loop.last else "" }}{% endfor %}, and their tables and figures leave those countries out{% else %}Every source holds every country compared here{% endif %}. The build's coverage table (`data/processed/clean/coverage.csv`) gives each source's years by country and variable, and the years missing within them.
 #
 # Settling the claims that remain open would need:
 #
@@ -295,6 +303,9 @@ figure("event_study", figures_dir)
 # The snapshots are cleaned into tidy tables (country, sector, variable, year, value, unit, source) with shares recomputed from levels, and sectors grouped by a concordance for each source. The structure stage decomposes labour productivity growth by shift-share [@mcmillan2014; @devries2015]; the claims stage recomputes the paper's figures from these tables, against every source that holds the series, and sets the plans' targets against outcomes from their stated baselines.
 #
 # The models stage works on the log levels of the series at constant prices. Trend growth is the OLS slope on time, with Newey-West (HAC) intervals [@newey1987] where a period has enough years and classical intervals otherwise. Breaks at the launch years are F tests in a segmented trend [@chow1960], with p-values from a seeded autoregressive sieve bootstrap, which allows for the serial correlation of annual data; the search for a break at an unknown year takes the largest F statistic over the years that leave both regimes long enough [@andrews1993; @hansen2000], beside the OLS-CUSUM test [@ploberger1992]. The ADF [@dickey1979] and KPSS [@kwiatkowski1992] tests ask whether a series returns to a trend. The HP [@hodrick1997] and Hamilton [@hamilton2018] filters give trend and cycle. Forecasts model the log level, and sector shares through log-ratios so that they sum to the total, with a random walk with drift, damped exponential smoothing [@gardner1985] and an ARIMA model; a rolling-origin backtest scores them.
+#
+# {% set cf = counterfactuals %}
+# The counterfactual stage compares {{ focus }} with every other economy of the ETD but those excluded, each with its reason, in the config. A synthetic control [@abadie2010; @abadie2015] matches the outcome's means over stretches of the years before treatment and its last value before it; the predictor weights minimise the outcome gap over every year before treatment, and for each of them the donor weights solve a least-squares problem on the simplex exactly (an active-set method). Inference is by placebos: each donor in turn treated as {{ focus }} is (in space), the second p-value keeping only those whose own fit before treatment is within {{ cf.pre_rmspe_k | num }} times {{ focus }}'s; fake treatment years before the first launch (in time); and each donor of weight left out in turn. {% if cf.variant_placebos %}The in-space placebos are run for every launch year.{% else %}The in-space placebos are run for the first launch year only, so the later launch years have gaps but no p-values: for each later year they cost one fit per donor, and for the later years together they would more than double the cost of the synthetic controls. Setting `counterfactuals.synth.placebo_variants` runs them for every launch year.{% endif %} The event study regresses each outcome on unit and year fixed effects and leads and lags of each launch, against the peers only; with so few countries, its intervals and pre-trend tests come from the restricted wild cluster bootstrap [@cameron2008]. The multiple-break search [@bai1998; @bai2003] dates breaks at unknown years by dynamic programming, chooses their number by sequential tests, and gives each date its confidence interval.
 
 # %% [markdown]
 # # Appendix B: robustness
@@ -334,7 +345,17 @@ table("files", tables_dir)
 # %% [markdown]
 # # Appendix D: the build
 #
-# The tables and figures are produced by a Snakemake workflow; this report is a notebook executed by it and rendered with pandoc and Typst. It was built from commit `{{ build.commit }}` on {{ build.date }}.
+# The tables and figures are produced by a Snakemake workflow; this report is a notebook executed by it and rendered with pandoc and Typst. It was built on {{ build.date }} from commit `{{ build.commit }}`{% if build.modified %}, with these files changed from it: {% for f in build.modified_files %}`{{ f }}`{{ ", " if not loop.last else "" }}{% endfor %}{% elif build.modified is none %}; whether the files differed from it is not known{% else %}, unchanged{% endif %}. Appendix E gives the full resolved settings (also under `build.config` in `results.json`). {% if build.changed_settings %}@tbl-settings gives the settings that differ from the defaults of the config schema (`workflow/schemas/config.schema.yaml`){% else %}Every setting with a default in the config schema (`workflow/schemas/config.schema.yaml`) is at its default{% endif %}; the focus, the countries, the releases, the policy dates and periods and the concordance are the build's own choices, with no default.
+#
+# {% if build.changed_settings %}
+# | Setting | Value | Default |
+# |:--|:--|:--|
+# {% for s in build.changed_settings %}
+# | `{{ s.key }}` | `{{ s.value }}` | `{{ s.default }}` |
+# {% endfor %}
+#
+# Table: Settings that differ from the schema's defaults {#tbl-settings}
+# {% endif %}
 #
 # | Software | Version |
 # |:--|--:|
@@ -343,3 +364,12 @@ table("files", tables_dir)
 # {% endfor %}
 #
 # Table: Software versions {#tbl-software}
+
+# %% [markdown]
+# # Appendix E: the resolved settings
+#
+# The settings the build ran with, the config file's own and the schema's defaults together, as the workflow validated them:
+#
+# ```yaml
+# {{ build.config_yaml }}
+# ```

@@ -15,6 +15,7 @@ from emergence.check import ConfigCheckError, check_snapshots, enforce, sheet_co
 from emergence.cli import main
 from emergence.config import load_config
 from emergence.errors import InputError
+from emergence.io import sha256_file
 from emergence.settings import from_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,8 +127,11 @@ def test_the_source_the_models_read_may_not_lack_a_country(raw_copy):
 
 def test_years_a_manifest_records_are_used_without_reading_the_data(raw_copy):
     folder = raw_copy / "etd" / ETD.name
-    edit_manifest(folder, years={c: [1990, 2010] for c in BASE["countries"]})
-    (folder / manifest.load(folder / manifest.MANIFEST)["files"][0]["name"]).unlink()
+    entry = manifest.load(folder / manifest.MANIFEST)
+    workbook = folder / entry["files"][0]["name"]
+    workbook.write_bytes(b"no workbook: the years cannot come from here")
+    files = [{**entry["files"][0], "sha256": sha256_file(workbook)}]  # the gate passes: the manifest records it
+    edit_manifest(folder, years={c: [1990, 2010] for c in BASE["countries"]}, files=files)
     (error,) = findings(raw=raw_copy).errors  # the last launch year, 2014, is after the recorded 2010
     assert "policy_events[2].year: expected a year after 1990 and up to 2010" in error and error.endswith("2014")
 

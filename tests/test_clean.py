@@ -7,10 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from emergence.clean import GROUPS_SCHEMA, SCHEMAS, clean_source, group_sectors
+from emergence.clean import GAPS_SCHEMA, GROUPS_SCHEMA, SCHEMAS, clean_source, group_sectors
 from emergence.errors import InputError
+from emergence.io import read_table
+from emergence.settings import Gaps, from_config, source_gaps
 from emergence.snapshot import snapshot
 from emergence.sources import SOURCES
+from emergence.sources.common import default_gaps
 from emergence.sources.un_ama import M49
 from emergence.tables import SHARE_TOLERANCE
 
@@ -88,16 +91,39 @@ def test_shares_sum_to_100_on_the_real_data(clean_tables, name):
     assert np.allclose(sums, 100.0, atol=SHARE_TOLERANCE * 100)
 
 
-def test_wdi_employment_shares_sum_to_100_and_a_broken_year_is_named(clean_tables):
+def test_wdi_employment_shares_sum_to_100(clean_tables):
+    """The reader checks the three ILO shares of each raw row (tests/test_sources.py); here they are in the table."""
     wdi = clean_tables["wdi"]
     emp = wdi[wdi["variable"] == "emp_share"].groupby("year")["value"].sum()
     assert len(emp) == 33 and np.allclose(emp, 100.0, atol=0.01)
-    broken = wdi.copy()
-    broken.loc[(broken["variable"] == "emp_share") & (broken["year"] == 2008) & (broken["sector"] == "industry"),
-               "value"] += 1.0  # fmt: skip
-    with pytest.raises(InputError) as caught:
-        SCHEMAS["wdi"].validate(broken, "wdi.csv")
-    assert "emp_share of MAR 2008" in str(caught.value) and "summing to 100" in str(caught.value)
+
+
+def test_clean_source_writes_the_gaps_it_accepted_beside_the_table(tmp_path, raw_files, config):
+    raw = raw_files()
+    settings = from_config(config)
+    table = clean_source("ggdc10", raw["ggdc10"], ["MAR"], tmp_path / "t.csv", settings.sources["ggdc10"],
+                         tmp_path / "gaps.csv")  # fmt: skip
+    gaps = read_table(tmp_path / "gaps.csv", GAPS_SCHEMA)
+    assert set(gaps["country"]) == {"MAR"} and set(gaps["source"]) == {"ggdc10"}
+    # every year of a series is either in the table or in a gap of the whole year ('all')
+    for variable, years in table[table["sector"] == "total"].groupby("variable")["year"]:
+        empty = gaps[(gaps["variable"] == variable) & (gaps["sector"] == "all")]
+        assert empty["last_year"].max() + 1 == years.min(), variable
+    community = gaps[gaps["sector"] == "community"]
+    assert community[["variable", "years"]].values.tolist() == [["emp", 53]]
+    assert not ((table["sector"] == "community") & (table["variable"] == "emp")).any()
+
+
+def test_the_readers_default_gaps_are_the_schemas(config):
+    assert {name: default_gaps(name) for name in SOURCES} == source_gaps(config)
+    assert default_gaps("etd") == Gaps("none", ())
+
+
+def test_a_refused_gap_leaves_neither_table_nor_gaps(tmp_path, raw_files):
+    raw = raw_files()
+    with pytest.raises(InputError, match=r"sources\.ggdc10\.gaps\.empty_years: leading"):
+        clean_source("ggdc10", raw["ggdc10"], ["MAR"], tmp_path / "t.csv", Gaps(), tmp_path / "gaps.csv")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_each_group_is_the_sum_of_its_leaves(clean_tables, config):

@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from emergence import __version__
 from emergence.cli import main
+from emergence.codes import COUNTRY, RELEASE, VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 EMERGENCE = Path(sys.executable).parent / "emergence"
@@ -56,3 +58,31 @@ def test_diff_of_a_release_never_taken_names_the_releases_there(tmp_path, capsys
         f"emergence diff: error: {tmp_path / 'un_ama'}: release: expected a release taken there, "
         "one of ['2022-01', '2024-02'], found '2026-02'"
     )
+
+
+def test_the_config_schema_states_the_patterns_the_command_line_checks():
+    """One pattern per code: what the command line refuses, the config refuses too."""
+    schema = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text(encoding="utf-8"))
+    whole = {code: f"^{code.pattern}$" for code in (COUNTRY, RELEASE, VERSION)}
+    properties = schema["properties"]
+    assert schema["$defs"]["release"]["pattern"] == whole[RELEASE]
+    assert properties["countries"]["items"]["pattern"] == whole[COUNTRY]
+    assert properties["focus"]["pattern"] == whole[COUNTRY]
+    assert properties["releases"]["properties"]["hcp_census"]["pattern"] == whole[VERSION]
+    releases = properties["releases"]["properties"]
+    assert {name for name, spec in releases.items() if spec.get("$ref") == "#/$defs/release"} == {
+        "etd",
+        "ggdc10",
+        "wdi",
+    }
+    assert {spec["$ref"] for spec in releases["un_ama"]["properties"].values()} == {"#/$defs/release"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"), [("MAR,,TUN,tun", "MAR,,TUN,tun"), ("MAR;TUN", "MAR;TUN"), ("MAR, EG", "EG"), (" , ", " , ")]
+)
+def test_countries_on_the_command_line_are_codes_each_given_once(text, found, tmp_path, capsys):
+    assert main(["diff", "un_ama", "2024-02", "2026-02", "--raw-dir", str(tmp_path), "--countries", text]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("emergence diff: error: command line: --countries: expected ")
+    assert line.endswith(f"found {found!r}")

@@ -5,14 +5,19 @@ concordance (every leaf in exactly one group)."""
 from __future__ import annotations
 
 import copy
+import re
+import time
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from emergence import manifest
+from emergence.claims.spec import load_claims
 from emergence.config import SCHEMA, load_config, read_yaml, validate_config
 from emergence.errors import InputError
 from emergence.sources import SOURCES
+from emergence.yamlfile import MAX_ALIASES
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "config.yaml"
@@ -215,6 +220,94 @@ def test_unreadable_config_files(tmp_path):
     (tmp_path / "bad.yaml").write_text("countries: [MAR\n")
     with pytest.raises(InputError, match="valid YAML"):
         load_config(tmp_path / "bad.yaml")
+
+
+# --- the one YAML loader -----------------------------------------------------------------------------------------
+
+
+def list_bomb(levels: int = 9) -> str:
+    """The billion laughs: each level nine aliases of the one before (9**9 strings, once expanded)."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def mapping_bomb(levels: int = 9) -> str:
+    lines = ["a0: &a0 {x: 1}"]
+    lines += [f"a{i}: &a{i} {{{', '.join(f'k{j}: *a{i - 1}' for j in range(9))}}}" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("bomb", [list_bomb, mapping_bomb])
+@pytest.mark.parametrize("read", [read_yaml, load_config, manifest.load, load_claims], ids=lambda f: f.__name__)
+def test_an_alias_bomb_fails_fast_naming_the_file_and_line_in_every_reader(tmp_path, bomb, read):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(bomb())
+    start = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        read(path)
+    assert time.perf_counter() - start < 0.5
+    assert re.fullmatch(
+        rf"{re.escape(str(path))}: line \d+: expected at most {MAX_ALIASES} YAML aliases, found 'more \(an alias bomb\?\)'",
+        str(caught.value),
+    )
+
+
+def test_aliases_up_to_the_bound_are_read_and_one_more_is_refused(tmp_path):
+    path = tmp_path / "aliases.yaml"
+    path.write_text("base: &b {x: 1}\n" + "".join(f"k{i}: *b\n" for i in range(MAX_ALIASES)))
+    data = read_yaml(path)
+    assert len(data) == MAX_ALIASES + 1 and all(value == {"x": 1} for value in data.values())
+    path.write_text(path.read_text() + "extra: *b\n")
+    with pytest.raises(InputError, match=rf"{re.escape(str(path))}: line \d+: expected at most {MAX_ALIASES}"):
+        read_yaml(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "line 1: expected a YAML document, found 'an empty file'"),
+        ("# a comment only\n\n", "line 1: expected a YAML document, found 'an empty file'"),
+        ("focus: MAR\ncountries:\n\t- MAR\n", "line 3, column 1: expected valid YAML (indented with spaces: YAML does"),
+        ("focus: MAR\n  countries: [MAR]\n", "line 2, column 12: expected valid YAML, found 'mapping values are not"),
+        (
+            "focus: MAR\ncountries: [MAR\n",
+            'line 3, column 1: expected valid YAML, found "while parsing a flow sequence',
+        ),
+        ("focus: MAR\nother: *nothing\n", "line 2, column 8: expected valid YAML, found 'found undefined alias'"),
+    ],
+    ids=["empty", "comments only", "tab", "bad indentation", "unclosed list", "undefined alias"],
+)
+def test_an_unreadable_document_is_named_by_file_line_and_column(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}: {message}")
+    assert "\n" not in str(caught.value)
+
+
+def test_bytes_that_are_not_utf8_are_named_by_line(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("focus: MAR\ntitle: Caf\xe9\n".encode("latin-1"))
+    with pytest.raises(InputError) as caught:
+        read_yaml(path)
+    assert str(caught.value) == f"{path}: line 2: expected UTF-8 text, found b'\\xe9'"
+
+
+def test_the_package_and_the_workflow_read_yaml_only_through_the_loader():
+    """No second reader: a yaml.load or safe_load anywhere else would bring back duplicate keys and alias bombs."""
+    pattern = re.compile(r"yaml\.(safe_|full_|unsafe_)?load(_all)?\(|\bYAML\(|yaml\.(C?SafeLoader|Loader)\b")
+    files = [ROOT / "Snakefile", *(ROOT / "src").rglob("*.py"), *(ROOT / "workflow").rglob("*.smk")]
+    files += [*(ROOT / "workflow" / "scripts").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in files
+        if path.name != "yamlfile.py" or path.parent.name != "emergence"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []
 
 
 def test_overrides_replace_top_level_keys():

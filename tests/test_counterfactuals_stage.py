@@ -16,7 +16,15 @@ from emergence.config import load_config
 from emergence.counterfactuals import stage
 from emergence.counterfactuals.donors import check_counterfactuals, donor_pool
 from emergence.counterfactuals.panel import PRODUCTIVITY, outcome_panel
-from emergence.counterfactuals.placebos import FIT, LEAVE_ONE_OUT, SPACE, TIME, placebo_test, synth_design
+from emergence.counterfactuals.placebos import (
+    FIT,
+    LEAVE_ONE_OUT,
+    SPACE,
+    TIME,
+    ZERO_WEIGHT,
+    placebo_test,
+    synth_design,
+)
 from emergence.counterfactuals.schemas import SCHEMAS, write_tables
 from emergence.errors import InputError
 from emergence.settings import from_config
@@ -87,7 +95,7 @@ def test_the_placebo_runs_find_no_effect_where_there_is_none(simulated):
     placebos = runs.loc[SPACE]
     assert len(placebos) == 8
     weights = simulated["synth_weights"]
-    assert set(runs.loc[[LEAVE_ONE_OUT], "unit"]) == set(weights.loc[weights["weight"] > 0, "donor"])
+    assert set(runs.loc[[LEAVE_ONE_OUT], "unit"]) == set(weights.loc[weights["weight"] > ZERO_WEIGHT, "donor"])
 
 
 def test_the_stage_tables_validate_and_read_back(simulated, tmp_path):

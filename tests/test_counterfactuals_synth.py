@@ -10,7 +10,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from emergence.counterfactuals.placebo import in_space, in_time, leave_one_out, p_value
+from emergence.counterfactuals.placebos import (
+    FIT,
+    Run,
+    leave_one_out,
+    placebo_test,
+    space_placebos,
+    synth_design,
+    time_placebos,
+)
+from emergence.counterfactuals.stage import fit_runs
 from emergence.counterfactuals.synth import Panel, Predictor, SynthSpec, Validation, fit, simplex_least_squares
 from emergence.errors import InputError
 
@@ -161,6 +170,54 @@ def test_simplex_least_squares_meets_its_optimality_conditions():
     assert (gradient >= nu - 1e-12).all()
 
 
+@pytest.mark.parametrize("seed", [23, 58, 64, 193])
+def test_simplex_least_squares_ends_where_donors_are_copies_of_each_other(seed):
+    """48 donors, each a copy of one of two units whose levels are large against their spread (entries of H of
+    1e5): the treated unit is the second, so every mix of its copies fits exactly. Rounding error once brought a
+    copy in and out of the support for ever on these seeds."""
+    rng = np.random.default_rng(seed)
+    points = rng.normal(100.0, 3.0, size=(8, 2))
+    A = points[:, rng.integers(0, 2, 48)]
+    b = points[:, 1]
+    w, support = simplex_least_squares(A.T @ A, -(A.T @ b))
+    assert (w >= 0).all() and w.sum() == pytest.approx(1.0, abs=1e-12)
+    copies = np.flatnonzero((A == b[:, None]).all(axis=0))
+    assert set(support) <= set(copies.tolist())
+    assert np.abs(A @ w - b).max() < 1e-9
+
+
+def factor_panel(seed: int, donors: int, groups: int, noise: float, effect: float) -> pd.DataFrame:
+    """Three common random-walk factors; the units (T first, then the donors) fall in `groups` clusters sharing
+    their level and loadings, each with its own white noise; T gains `effect` from 2005 on."""
+    rng = np.random.default_rng(seed)
+    years = np.arange(1990, 2019)
+    factors = np.cumsum(rng.normal(0, 1, (len(years), 3)), axis=0)
+    group = rng.integers(0, groups, donors + 1)
+    loadings, levels = rng.normal(0, 1, (groups, 3))[group], rng.normal(10, 2, groups)[group]
+    y = levels + factors @ loadings.T + rng.normal(0, noise, (len(years), donors + 1))
+    y[:, 0] += np.where(years >= 2005, effect, 0.0)
+    units = ["T"] + [f"D{j:02d}" for j in range(donors)]
+    frames = [pd.DataFrame({"unit": u, "year": years, "variable": "y", "value": y[:, j]}) for j, u in enumerate(units)]
+    return pd.concat(frames, ignore_index=True), units[1:], group
+
+
+@pytest.mark.parametrize(
+    ("seed", "groups", "noise", "windows"),
+    [(251, 2, 0.0, 5), (228, 3, 0.01, 3)],
+)
+def test_three_factor_panels_with_near_copies_of_the_treated_unit_converge(seed, groups, noise, windows):
+    """Panels on which the search for V once stopped with 'the active-set method did not converge': the treated
+    unit's cluster mates are (near) copies of it, so the synthetic control is made of them and the effect of 2
+    shows in the gap."""
+    panel, donors, group = factor_panel(seed, 10, groups, noise, effect=2.0)
+    result = fit(panel, "T", donors, synth_design("y", 2005, 1990, windows, True))
+    mates = {d for d, g in zip(donors, group[1:], strict=True) if g == group[0]}
+    assert set(result.weights[result.weights > 0].index) <= mates
+    assert result.weights.sum() == pytest.approx(1.0, abs=1e-12)
+    assert result.pre_rmspe <= 3 * noise + 1e-12
+    assert result.post_gap == pytest.approx(2.0, abs=5 * noise + 1e-12)
+
+
 def test_two_runs_give_identical_bits():
     panel, _ = simulated_panel(seed=11, effect=1.0)
     donors = [f"D{j:02d}" for j in range(10)]
@@ -186,58 +243,79 @@ PLACEBO_SPEC = SynthSpec(
 )
 
 
+def space_test(panel: pd.DataFrame, donors: list[str], k: float = np.inf):
+    """The treated unit's fit and its in-space placebos, as the stage runs them, and their placebo test."""
+    runs = [Run(FIT, "T", tuple(donors), PLACEBO_SPEC, "T"), *space_placebos("T", donors, PLACEBO_SPEC)]
+    treated, *placebos = fit_runs(panel, runs, "simulated")
+    test, kept = placebo_test(
+        treated.rmspe_ratio,
+        treated.pre_rmspe,
+        [f.rmspe_ratio for f in placebos],
+        [f.pre_rmspe for f in placebos],
+        k,
+    )
+    return runs, treated, placebos, test, kept
+
+
 def test_large_effect_ranks_first_among_placebos():
     panel, _ = simulated_panel(seed=5, donors=8, effect=25.0)
     donors = [f"D{j:02d}" for j in range(8)]
-    summary, gaps = in_space(panel, "T", donors, PLACEBO_SPEC)
-    assert len(summary) == 9 and summary["kept"].all()
-    assert int(summary.loc[summary["treated"], "rank"].iloc[0]) == 1
-    assert p_value(summary) == pytest.approx(1 / 9)
-    assert set(gaps["unit"]) == {"T", *donors}
-    assert (gaps.groupby("unit").size() == len(range(1980, 2019))).all()
+    runs, treated, placebos, test, kept = space_test(panel, donors)
+    assert [r.treated for r in runs[1:]] == donors
+    assert all(r.treated not in r.donors and "T" not in r.donors for r in runs[1:])
+    assert test.placebos == 8 and kept.all()
+    assert test.p_value == pytest.approx(1 / 9)
+    assert all(len(f.path) == len(range(1980, 2019)) for f in [treated, *placebos])
 
 
-@pytest.mark.parametrize("cutoff", [None, 5.0, 1.0])
-def test_placebo_p_value_is_a_multiple_of_one_over_units_kept(cutoff):
+@pytest.mark.parametrize("k", [np.inf, 5.0, 1.0])
+def test_placebo_p_value_is_a_multiple_of_one_over_units_kept(k):
     panel, _ = simulated_panel(seed=9, donors=8, effect=0.0)
     donors = [f"D{j:02d}" for j in range(8)]
-    summary, _ = in_space(panel, "T", donors, PLACEBO_SPEC, max_pre_rmspe_ratio=cutoff)
-    kept = int(summary["kept"].sum())
-    treated_pre = float(summary.loc[summary["treated"], "pre_rmspe"].iloc[0])
-    expected_kept = 1 + int((summary.loc[~summary["treated"], "pre_rmspe"] <= (cutoff or np.inf) * treated_pre).sum())
-    assert kept == expected_kept
-    p = p_value(summary)
-    assert p * kept == pytest.approx(round(p * kept), abs=1e-12)
-    assert 1 / kept <= p <= 1
-    ranks = summary.loc[summary["kept"], "rank"].astype(int)
-    assert ranks.min() == 1 and ranks.max() <= kept
+    _, treated, placebos, test, kept = space_test(panel, donors, k)
+    assert kept.tolist() == [f.pre_rmspe <= k * treated.pre_rmspe for f in placebos]
+    units = 1 + test.kept
+    if test.kept == 0:
+        assert test.p_value_kept is None
+        return
+    p = test.p_value_kept
+    assert p * units == pytest.approx(round(p * units), abs=1e-12)
+    assert 1 / units <= p <= 1
+    assert test.p_value * 9 == pytest.approx(round(test.p_value * 9), abs=1e-12)
 
 
 def test_leave_one_out_refits_once_per_donor_with_weight():
     panel, true_weights = simulated_panel(seed=2, effect=1.0)
     donors = [f"D{j:02d}" for j in range(10)]
     spec = SynthSpec("y", 2005, LAGS, span(1990, 2004), starts=0)
-    summary, weights, gaps = leave_one_out(panel, "T", donors, spec)
-    assert summary["dropped"].tolist() == [donors[j] for j in np.flatnonzero(true_weights)]
-    for donor, group in weights.groupby("dropped"):
-        assert donor not in set(group["donor"]) and len(group) == 9
-        assert group["weight"].sum() == pytest.approx(1.0, abs=1e-12)
-    assert (summary["pre_rmspe"] > 1e-6).all()  # without one of its three donors the exact fit is lost
-    assert set(gaps["dropped"]) == set(summary["dropped"])
+    (full,) = fit_runs(panel, [Run(FIT, "T", tuple(donors), spec, "T")], "simulated")
+    runs = leave_one_out("T", donors, spec, full.weights.to_dict())
+    assert [r.unit for r in runs] == [donors[j] for j in np.flatnonzero(true_weights)]
+    fits = fit_runs(panel, runs, "simulated")
+    for run, result in zip(runs, fits, strict=True):
+        assert run.unit not in run.donors and len(run.donors) == 9
+        assert list(result.weights.index) == list(run.donors)
+        assert result.weights.sum() == pytest.approx(1.0, abs=1e-12)
+        assert result.pre_rmspe > 1e-6  # without one of its three donors the exact fit is lost
 
 
 def test_fake_treatment_years_open_no_gap():
+    """With one predictor window per pre-period year or two, the exact convex combination is the only exact fit,
+    so the synthetic control finds it at the real year (the effect of 3 opens) and at each fake year (no gap
+    opens over the years up to the real one, which the in-time placebos never see)."""
     panel, _ = simulated_panel(seed=4, effect=3.0)
     donors = [f"D{j:02d}" for j in range(10)]
-    spec = SynthSpec("y", 2005, LAGS, span(1990, 2004), starts=0)
-    summary, gaps = in_time(panel, "T", donors, spec, [2000, 1997])
-    assert summary["treatment_year"].tolist() == [2005, 2000, 1997]
-    actual = summary.loc[summary["actual"]].iloc[0]
-    assert actual["post_gap"] == pytest.approx(3.0, abs=1e-6)
-    fake = summary.loc[~summary["actual"]]
-    assert (fake["post_gap"].abs() < 1e-6).all()
-    assert fake["post_years"].tolist() == [5, 8]
-    assert set(gaps["treatment_year"]) == {2005, 2000, 1997}
+    design = {"first_year": 1985, "windows": 10, "last_value": False, "starts": 0}
+    spec = synth_design("y", 2005, **design)
+    runs = [Run(FIT, "T", tuple(donors), spec, "T"), *time_placebos("T", donors, spec, [2000, 1997], design)]
+    actual, *fake = fit_runs(panel, runs, "simulated")
+    assert actual.post_gap == pytest.approx(3.0, abs=1e-6)
+    assert [r.spec.treatment_year for r in runs[1:]] == [2000, 1997]
+    assert all(r.before == 2005 and r.spec.fit_years[0] == 1985 for r in runs[1:])
+    for result, post_years in zip(fake, (5, 8), strict=True):
+        post = result.path["year"] >= result.treatment_year
+        assert int(post.sum()) == post_years and result.path["year"].max() == 2004
+        assert abs(result.post_gap) < 1e-6 and result.pre_rmspe < 1e-6
 
 
 def test_bad_input_names_the_place():

@@ -437,7 +437,12 @@ def test_a_new_release_goes_to_its_own_folder_and_diff_shows_exactly_its_revisio
 def test_un_workbooks_each_become_their_own_release(tmp_path):
     with Replay(un_routes(RAW / "un_ama")) as server:
         taken = fetch(
-            "un_ama", tmp_path / "raw", COUNTRIES, base=f"{server.base}/unsd/amaapi/api/file", policy=policy()
+            "un_ama",
+            tmp_path / "raw",
+            "all",
+            base=f"{server.base}/unsd/amaapi/api/file",
+            policy=policy(),
+            check=COUNTRIES,
         )
     by_key = {t.config_key: t for t in taken}
     assert sorted(by_key) == [f"releases.un_ama.{t}" for t in sorted(UN_FILES)]
@@ -505,7 +510,9 @@ def test_the_manifest_records_the_address_the_bytes_came_from(tmp_path):
         "/archive/10sd_jan15_2014.xlsx": book,
     }
     with Replay(routes) as server:
-        (taken,) = fetch("ggdc10", tmp_path / "raw", COUNTRIES, base=f"{server.base}/ggdc/docs", policy=policy())
+        (taken,) = fetch(
+            "ggdc10", tmp_path / "raw", "all", base=f"{server.base}/ggdc/docs", policy=policy(), check=COUNTRIES
+        )
     assert manifest.load(taken.manifest)["url"] == f"{server.base}/archive/10sd_jan15_2014.xlsx"
     assert extract_sha(taken.manifest) == extract_sha(RAW / "ggdc10" / "2015-01" / manifest.MANIFEST)
 
@@ -513,7 +520,7 @@ def test_the_manifest_records_the_address_the_bytes_came_from(tmp_path):
 def test_the_command_fetches_a_release_and_says_how_to_select_it(tmp_path, capsys):
     with Replay(ggdc10_routes(RAW / "ggdc10" / "2015-01")) as server:
         args = ["fetch", "ggdc10", "--base-url", f"{server.base}/ggdc/docs", "--raw-dir", str(tmp_path / "raw"),
-                "--countries", "MAR,EGY", "--backoff", "0"]  # fmt: skip
+                "--countries", "all", "--backoff", "0"]  # fmt: skip
         assert main(args) == 0
         out, err = capsys.readouterr()
         assert "new release" in out and "releases.ggdc10: '2015-01'" in out

@@ -9,7 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "emergence"
 LAYERS = (
     {"errors"},
-    {"tables", "workbook", "runner", "codes", "codedeps", "buildlog", "growth", "linear", "settings"},
+    {"tables", "workbook", "runner", "codes", "codedeps", "buildlog", "growth", "linear", "settings", "yamlfile"},
     {"io"},
     {"registry", "download"},
     {"sources"},

@@ -134,3 +134,104 @@ def test_write_verification_writes_nothing_when_a_file_changed(raw_copy, tmp_pat
     with pytest.raises(InputError):
         write_verification(sorted(raw_copy.rglob(manifest.MANIFEST)), output)
     assert not output.parent.exists() or list(output.parent.iterdir()) == []
+
+
+# --- the gate: a release folder holds exactly the files its manifest lists, as regular files inside it -----------
+
+WDI = "wdi/2025-10-12"
+
+
+def wdi_file(raw: Path) -> Path:
+    (path,) = manifest.files(raw / WDI / manifest.MANIFEST)
+    return path
+
+
+def gate_errors(raw: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        manifest.verify(sorted(raw.rglob(manifest.MANIFEST)))
+    return str(caught.value).splitlines()
+
+
+def test_an_unlisted_file_in_a_release_folder_is_refused_naming_it_and_the_manifest(raw_copy):
+    extra = raw_copy / WDI / "extra.csv"
+    extra.write_text("geo,time\nmar,2020\n")
+    (line,) = gate_errors(raw_copy)
+    assert line.startswith(f"{extra}: file: expected only the files {raw_copy / WDI / manifest.MANIFEST} lists")
+    assert line.endswith("found 'a file it does not list'")
+
+
+def test_an_unlisted_file_in_a_subfolder_is_refused_and_a_readme_beside_the_manifest_is_not(raw_copy):
+    release = raw_copy / "hcp_census" / "1.9.1"
+    (release / manifest.README).write_text("notes\n")
+    (release / "economy" / manifest.README).write_text("not the release's own notes\n")
+    (line,) = gate_errors(raw_copy)
+    assert line.startswith(f"{release / 'economy' / manifest.README}: file: expected only the files")
+
+
+def test_every_problem_is_one_line_at_once_a_changed_file_beside_a_missing_one(raw_copy):
+    changed = raw_copy / RAW_FILES[0]
+    changed.write_bytes(changed.read_bytes()[:-1])
+    missing = raw_copy / RAW_FILES[-1]
+    missing.unlink()
+    lines = gate_errors(raw_copy)
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{changed}: sha256: expected ") and sha256_file(changed) in lines[0]
+    assert lines[1].startswith(f"{missing}: file: expected the file listed in ") and "no such file" in lines[1]
+
+
+def test_a_raw_file_that_is_a_symlink_is_refused_even_with_the_recorded_bytes(raw_copy, tmp_path):
+    path = wdi_file(raw_copy)
+    outside = tmp_path / "outside.csv"
+    shutil.copy2(path, outside)
+    path.unlink()
+    path.symlink_to(outside)
+    (line,) = gate_errors(raw_copy)
+    assert line == (
+        f"{path}: file: expected a regular file inside {path.parent} (raw files are copies, not links), "
+        f"found 'a symbolic link to {outside}'"
+    )
+
+
+def test_a_linked_folder_inside_a_release_or_a_linked_release_is_refused(raw_copy, tmp_path):
+    economy = raw_copy / "hcp_census" / "1.9.1" / "economy"
+    shutil.move(economy, tmp_path / "economy")
+    economy.symlink_to(tmp_path / "economy")
+    (line,) = gate_errors(raw_copy)
+    assert line.startswith(f"{economy}: file: expected a regular file inside") and "symbolic link" in line
+    release = raw_copy / WDI
+    shutil.move(release, tmp_path / "wdi")
+    release.symlink_to(tmp_path / "wdi")
+    with pytest.raises(InputError) as caught:
+        manifest.verify([release / manifest.MANIFEST])
+    assert str(caught.value).startswith(f"{release}: file: expected a real file or folder")
+
+
+@pytest.mark.parametrize("name", ["../../x.csv", "/etc/passwd", "a/../../x.csv", "./x.csv", "a//x.csv", "a\\x.csv", ""])
+def test_a_listed_name_that_leaves_the_release_folder_is_refused_when_read(raw_copy, name):
+    path = raw_copy / WDI / manifest.MANIFEST
+    entry = manifest.load(path)
+    (raw_copy / "x.csv").write_bytes(wdi_file(raw_copy).read_bytes())  # what '../../x.csv' would reach
+    entry["files"][0]["name"] = name
+    path.write_text(manifest.dump(entry))
+    message = f"{path}: files[0].name: expected a relative path inside the release folder (no '..', not absolute)"
+    for read in (manifest.load, manifest.files, lambda p: manifest.verify([p])):
+        with pytest.raises(InputError) as caught:
+            read(path)
+        assert str(caught.value) == f"{message}, found {name!r}"
+
+
+def test_a_file_listed_twice_or_a_folder_listed_as_a_file_is_refused(raw_copy):
+    path = raw_copy / "hcp_census" / "1.9.1" / manifest.MANIFEST
+    entry = manifest.load(path)
+    path.write_text(manifest.dump({**entry, "files": [*entry["files"], entry["files"][0]]}))
+    with pytest.raises(InputError, match=rf"files\[{len(entry['files'])}\]\.name: expected each file listed once"):
+        manifest.load(path)
+    path.write_text(manifest.dump({**entry, "files": [*entry["files"], {"name": "economy", "sha256": "0" * 64}]}))
+    (line,) = gate_errors(raw_copy)
+    assert line == f"{path.parent / 'economy'}: file: expected the file listed in {path}, found 'a folder'"
+
+
+def test_the_gate_passes_the_repository_with_its_readme_and_records_every_listed_file():
+    assert (RAW / "paper" / manifest.README).is_file()
+    rows = manifest.verify(MANIFESTS)
+    assert [r["path"] for r in rows] == [str(p) for m in MANIFESTS for p in manifest.files(m)]

@@ -17,14 +17,22 @@ import frictionless
 import jsonschema
 import pytest
 import yaml
-from builds import BIN, ENV, output_checksums, reference_build
+from builds import BIN, ENV, output_checksums, planned_rules, reference_build
 
 import emergence
 from emergence import manifest, registry
 from emergence.checkout import PROVENANCE, provenance_text
 from emergence.errors import InputError
 from emergence.package import REQUIRED, archive_name, main, write_package
-from emergence.replication import band, lock_versions, replication_readme
+from emergence.replication import (
+    band,
+    benchmark_measures,
+    lock_versions,
+    memory_band,
+    replication_readme,
+    report_map,
+    report_sections,
+)
 from emergence.report.catalog import TABLES as REPORT_TABLES
 from emergence.workbook import ZIP_TIME
 
@@ -227,6 +235,95 @@ def test_runtimes_fall_in_the_template_bands():
         "3-14 days",
         "over 14 days",
     ]
+
+
+def runtime_rows(readme: str) -> dict[str, tuple[str, str]]:
+    """The README's runtime table: (runtime, peak memory) by rule."""
+    table = readme[readme.index("| rule | runtime | peak memory |") : readme.index("## Description of programs")]
+    rows = re.findall(r"^\| `(\w+)` \| ([^|]+) \| ([^|]+) \|$", table, re.M)
+    return {rule: (runtime.strip(), memory.strip()) for rule, runtime, memory in rows}
+
+
+def test_the_readme_states_each_rules_runtime_and_peak_memory_from_its_benchmark_file(tmp_path):
+    bench = tmp_path / "b.tsv"
+    bench.write_text("s\th:m:s\tmax_rss\tmax_vms\n700.5\t0:11:40\t1500.2\t2000\n699.5\t0:11:39\t1499.8\t2000\n")
+    short = tmp_path / "short.tsv"
+    short.write_text("s\th:m:s\tmax_rss\n0.2\t0:00:00\tNA\n")
+    assert benchmark_measures(bench) == (700.0, 1500.0) and benchmark_measures(short) == (0.2, None)
+    assert [memory_band(m) for m in (None, 1023, 1024, 20000, 70000)] == [
+        "not measured", "under 1 GiB", "1-4 GiB", "16-64 GiB", "over 64 GiB",
+    ]  # fmt: skip
+    (tmp_path / "bad.tsv").write_text("s\tmax_rss\nsoon\t1\n")
+    with pytest.raises(InputError, match="columns 's', 'max_rss'"):
+        benchmark_measures(tmp_path / "bad.tsv")
+    codebook = tmp_path / "datapackage.json"
+    codebook.write_text(json.dumps({"resources": []}))
+    own = {"rule": "write_replication_readme", "script": None, "outputs": ["reports/README.md"]}
+    rules = [*workflow_rules(), own]
+    benchmarks = {"clean_etd": bench, "draw_sectors_figures": short, "write_replication_readme": bench}
+    text = replication_readme(
+        title="T", commit=RECORD["commit"], manifests=MANIFESTS, datapackage=codebook, lock=ROOT / "requirements.lock",
+        rules=rules, benchmarks=benchmarks, machine_info={"cores": "2"}, seed=1, benchmark_dir="logs/benchmarks",
+        root=ROOT,
+    )  # fmt: skip
+    own_run = ("in its benchmark file (it runs last)",) * 2  # its file, from an earlier run, would change a rebuild
+    assert runtime_rows(text) == {
+        "clean_etd": ("10-60 minutes", "1-4 GiB"),
+        "tabulate_report": ("not measured", "not measured"),
+        "draw_sectors_figures": ("under 10 minutes", "not measured"),
+        "write_replication_readme": own_run,
+    }
+    assert "(2 of the 4 rules measured)" in text and "- cores: 2" in text
+
+
+def test_every_rule_of_the_workflow_has_a_benchmark_file_named_after_it():
+    """Each rule, or rule made in a loop, of workflow/rules/*.smk writes its benchmark as logs/benchmarks/NAME.tsv,
+    NAME being the name of its log file (the rule's name)."""
+    rule = re.compile(r"^( *)rule(?: (\w+))?:\n(.*?)(?=^\1\S|^rule|\Z)", re.M | re.S)
+    for path in sorted((ROOT / "workflow" / "rules").glob("*.smk")):
+        for found in rule.finditer(path.read_text(encoding="utf-8")):
+            body = found.group(3)
+            log = re.search(r'log:\n\s+f?"logs/[^"]*/([^"/]+)\.log"', body)
+            bench = re.search(r'benchmark:\n\s+f"\{BENCHMARKS\}/([^"]+)\.tsv"', body)
+            assert log and bench and bench.group(1) == log.group(1), (path.name, found.group(2), body[:200])
+
+
+def test_the_readme_maps_each_report_section_to_its_figures_tables_and_rules(tmp_path):
+    notebook = (ROOT / "notebooks" / "report.py").read_text(encoding="utf-8")
+    sections = report_sections(notebook)
+    headings = re.findall(r"^# # (.+?)(?: \{[^}]*\})?$", notebook, re.M)
+    assert len(sections) == len(headings) and sections[0]["title"] == "Abstract"
+    placed = [f for s in sections for f in s["figures"]]
+    assert sorted(placed) == sorted(f.name for f in registry.FIGURES)  # each figure shown once, in one section
+    assert sorted(t for s in sections for t in s["tables"]) == sorted(t.name for t in REPORT_TABLES)
+    rows = {row[0]: row for row in report_map(notebook, workflow_rules())}
+    growth = rows["Growth and the structure of value added"]
+    assert growth[1] == "`value_added_structure`, `manufacturing_prices`"
+    assert growth[3] == "`draw_sectors_figures`, `tabulate_report`"
+    assert "The focus country and its peers" in rows  # a heading the prose fills in
+
+
+def test_the_project_readme_maps_every_report_section_and_figure_family():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## The report, section by section")
+    part = readme[start : readme.index("\n## ", start + 3)]
+    for section in report_sections((ROOT / "notebooks" / "report.py").read_text(encoding="utf-8")):
+        assert section["title"] in part, section["title"]
+        for name in section["tables"]:
+            row = next(line for line in part.splitlines() if line.startswith(f"| {section['title']} |"))
+            assert f"`{name}`" in row, (section["title"], name)
+    for family in sorted({f.family for f in registry.FIGURES}):
+        assert f"`draw_{family}_figures`" in part, family
+
+
+@pytest.mark.build
+def test_the_built_readme_states_the_runtime_of_every_rule_of_the_default_build(tmp_path_factory):
+    built = reference_build(tmp_path_factory)
+    rows = runtime_rows((built / "reports" / "README.md").read_text(encoding="utf-8"))
+    rules = planned_rules(built, "--forceall")
+    assert rules and set(rows) == rules
+    assert [rule for rule, (runtime, _) in rows.items() if runtime == "not measured"] == []
+    assert rows["write_replication_readme"][0] == "in its benchmark file (it runs last)"
 
 
 def unpack(archive: Path, dest: Path) -> Path:

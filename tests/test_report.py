@@ -11,6 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 import yaml
+from test_counterfactuals_report import counterfactual_tables
 from test_figures import (
     BREAKS,
     CONFIDENCE,
@@ -181,7 +182,7 @@ def test_a_table_names_its_missing_inputs(tmp_path):
 
 
 def _build_all_tables(tmp_path) -> dict[str, pd.DataFrame]:
-    inputs = {**synthetic_tables(), **clusters_tables(), **stage_tables()}
+    inputs = {**synthetic_tables(), **clusters_tables(), **stage_tables(), **counterfactual_tables()}
     inputs["sources"], inputs["files"] = manifest_frames(write_manifests(tmp_path / "raw"))
     for table in catalog.tables_for(set(inputs)):
         write_report_table(table, inputs, synthetic_settings(), tmp_path / "tables")

@@ -14,8 +14,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pypdf
 import pytest
 from builds import reference_build
+from test_provenance_html import number_spans, provenance_problems
 
 WIDTHS = (1280, 390)
 CHROMIUM = "chromium"
@@ -134,3 +136,16 @@ def test_the_browser_check_sees_overflow_broken_images_and_errors(tmp_path):
 def test_the_report_fits_a_desktop_and_a_phone_with_every_image_loaded_and_no_error(built, tmp_path):
     figures = len(list((built / "figures").glob("*.svg")))
     assert layout_problems(built / "report.html", tmp_path, images=figures) == {}
+
+
+@pytest.mark.build
+def test_every_number_of_the_report_traces_to_registered_tables_rules_and_the_manifests_checksums(built):
+    root, page = built.parent, (built / "report.html").read_text(encoding="utf-8")
+    manifests = [p.relative_to(root).as_posix() for p in sorted(root.glob("data/raw/**/manifest.yaml"))]
+    spans = number_spans(page)
+    assert len(spans) > 100 and provenance_problems(page, root, manifests) == []
+    captions = page.count("<figcaption>") + page.count("<caption>")
+    assert page.count('<span class="made-by">Made by rule ') == captions > len(list((built / "figures").glob("*.svg")))
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(str(built / "report.pdf")).pages)
+    for markup in ("data-key", "<span", "Made by rule", "results.json: ", ", written by rule "):
+        assert markup not in text, markup

@@ -3,22 +3,26 @@ no-op, and a different extract for a release already taken is refused without to
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from bad_input.cases import GGDC_ROW, set_cell, set_header
 
 from emergence import manifest
 from emergence.cli import main
+from emergence.config import load_config
 from emergence.errors import InputError
-from emergence.snapshot import register_paper, snapshot
+from emergence.snapshot import ALL, register_paper, snapshot
 from emergence.sources import etd, ggdc10, un_ama
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 REFERENCE = ROOT.parent / "shared" / "reference" / "amraoui-et-al-2019-clusters-morocco.txt"
 ETD_RELEASE = RAW / "etd" / "2021-07-15"
+CONFIG = ROOT / "config" / "config.yaml"
 
 
 def committed(source: str) -> dict[str, dict]:
@@ -27,11 +31,14 @@ def committed(source: str) -> dict[str, dict]:
 
 
 def take(source: str, upstream: list[Path], raw_root: Path, **options) -> list[Path]:
-    """A snapshot with the countries, release and access date the committed one was taken with."""
+    """A snapshot with the countries, release and access date the committed one was taken with; a snapshot of
+    every country is read back for the build's countries, as the command does."""
     (entry, *_) = committed(source).values()
     options = {"countries": entry["countries_requested"], "accessed": entry["accessed"], **options}
     release = entry["release"] if source == "wdi" else None
-    return snapshot(source, upstream, raw_root, options.pop("countries"), release=release, **options)
+    every = options["countries"] in (ALL, list(un_ama.COUNTRIES))  # every country, or all the UN reader names
+    check = load_config(CONFIG)["countries"] if every else None
+    return snapshot(source, upstream, raw_root, options.pop("countries"), release=release, check=check, **options)
 
 
 @pytest.mark.parametrize("source", ["etd", "ggdc10", "un_ama", "wdi"])
@@ -52,7 +59,7 @@ def test_an_extract_of_the_extract_is_the_extract(tmp_path):
     """The extract keeps the publisher's layout: cutting the same countries out of it again changes nothing."""
     (path,) = manifest.files(ETD_RELEASE / manifest.MANIFEST)
     requested = manifest.load(ETD_RELEASE / manifest.MANIFEST)["countries_requested"]
-    (again,) = snapshot("etd", [path], tmp_path, requested, release="x", accessed="2026-01-01")
+    (again,) = snapshot("etd", [path], tmp_path, requested, release="2021-07", accessed="2026-01-01")
     assert (again.parent / path.name).read_bytes() == path.read_bytes()
 
 
@@ -70,7 +77,7 @@ def test_taking_a_snapshot_again_is_a_no_op(upstreams, tmp_path, folder_checksum
     shutil.copytree(RAW / "etd", tmp_path / "etd")
     before = {p: p.stat().st_mtime_ns for p in (tmp_path / "etd").rglob("*")}
     checksums = folder_checksums(tmp_path / "etd")
-    (path,) = take("etd", upstreams["etd"], tmp_path, accessed="2030-12-31")  # a later day: manifest kept
+    (path,) = take("etd", upstreams["etd"], tmp_path, accessed="2026-11-30")  # a later day: manifest kept
     assert path == tmp_path / "etd" / "2021-07-15" / manifest.MANIFEST
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "etd").rglob("*")} == before
     assert folder_checksums(tmp_path / "etd") == checksums
@@ -153,3 +160,141 @@ def test_register_paper_records_the_transcriptions(tmp_path):
     assert manifest.verify([path])
     with pytest.raises(InputError, match="the reference paper's text"):
         register_paper(tmp_path / "none.txt", tmp_path / "paper")
+
+
+# --- what the command line may ask for -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("release", ["../../x", "2021/07", "/tmp/elsewhere", "..", "", "2021-07-15\n"])
+def test_a_release_label_that_is_no_date_is_refused_before_anything_is_read(release, tmp_path):
+    raw_root = tmp_path / "a" / "b" / "raw"
+    with pytest.raises(InputError) as caught:
+        snapshot("etd", [tmp_path / "never-read.xlsx"], raw_root, ["MAR"], release=release)
+    assert str(caught.value) == (
+        f"command line: --release: expected a date YYYY, YYYY-MM or YYYY-MM-DD, found {release!r}"
+    )
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_a_source_folder_that_links_out_of_the_tree_is_refused(tmp_path):
+    outside, raw_root = tmp_path / "outside", tmp_path / "raw"
+    outside.mkdir()
+    raw_root.mkdir()
+    (raw_root / "etd").symlink_to(outside)
+    (upstream,) = manifest.files(ETD_RELEASE / manifest.MANIFEST)
+    with pytest.raises(InputError) as caught:
+        snapshot("etd", [upstream], raw_root, ["MAR"], accessed="2026-01-01")
+    assert caught.value.location == "path" and f"a path inside {raw_root / 'etd'}" in str(caught.value)
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("countries", "found"), [(["MAR", "mar"], "mar"), (["MAR", "T1N"], "T1N"), (["../X"], "../X"), (["MA"], "MA")]
+)
+def test_a_country_that_is_no_iso_code_is_refused(countries, found, tmp_path):
+    with pytest.raises(InputError) as caught:
+        snapshot("etd", [tmp_path / "never-read.xlsx"], tmp_path / "raw", countries)
+    assert str(caught.value) == (
+        f"command line: --countries: expected an ISO 3166-1 alpha-3 country code (three capitals), found {found!r}"
+    )
+    assert not (tmp_path / "raw").exists()
+
+
+@pytest.mark.parametrize("accessed", ["2026-13-01", "2026-02-30", "01/02/2026", "20260101", "9999-01-01", "today"])
+def test_an_access_date_that_is_no_past_day_is_refused(accessed, tmp_path):
+    with pytest.raises(InputError) as caught:
+        snapshot("etd", [tmp_path / "never-read.xlsx"], tmp_path / "raw", ["MAR"], accessed=accessed)
+    assert str(caught.value).startswith("command line: --accessed: expected a date YYYY-MM-DD, a real day not after")
+    assert str(caught.value).endswith(f"found {accessed!r}")
+    assert not (tmp_path / "raw").exists()
+
+
+def test_the_command_line_names_the_argument_the_value_and_what_was_expected(tmp_path, capsys):
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    given = {
+        "--countries": ["--countries", "MAR,TUN,MAR"],
+        "--release": ["--countries", "MAR", "--release", "../../x"],
+        "--accessed": ["--countries", "MAR", "--accessed", tomorrow],
+    }
+    for argument, options in given.items():
+        assert main(["snapshot", "etd", str(tmp_path / "x.xlsx"), "--raw-dir", str(tmp_path / "raw"), *options]) == 2
+        (line,) = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"emergence snapshot: error: command line: {argument}: expected ")
+        assert line.endswith(repr(options[-1] if argument != "--countries" else "MAR,TUN,MAR"))
+    assert main(["diff", "un_ama", "2024-02", "2026-02", "--countries", "MAR,morocco"]) == 2
+    assert "--countries: expected an ISO 3166-1 alpha-3 country code" in capsys.readouterr().err
+    assert not (tmp_path / "raw").exists()
+
+
+# --- the file must be the source's table ---------------------------------------------------------------------
+
+
+def committed_file(source: str, release: str, tmp_path: Path) -> Path:
+    """A copy of the committed extract, under its own name: an extract is a file of its source's table."""
+    (path,) = manifest.files(RAW / source / release / manifest.MANIFEST)
+    copy = tmp_path / "upstream" / path.name
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(path, copy)
+    return copy
+
+
+WRONG_TABLES = {
+    # another table's sector column where the ETD has Manufacturing
+    "etd": ("2021-07-15", set_header("Data", 0, "Manufacturing", "Manufacturing and mining"), "column"),
+    # a variable the 10-sector database does not have, in Morocco's rows
+    "ggdc10": ("2015-01", set_cell("dataset", 0, "Variable", "VA_Q10", **GGDC_ROW), "VA_Q10"),
+    # a UN table laid out with other headers
+    "un_ama": ("2022-01", set_header(0, 2, "IndicatorName", "Indicator"), "IndicatorName"),
+}
+
+
+@pytest.mark.parametrize("source", sorted(WRONG_TABLES))
+def test_a_file_of_another_table_under_the_right_name_is_refused(source, tmp_path):
+    release, mutate, fragment = WRONG_TABLES[source]
+    upstream = committed_file(source, release, tmp_path)
+    mutate(upstream)
+    with pytest.raises(InputError) as caught:
+        snapshot(source, [upstream], tmp_path / "raw", ["MAR"], release=release, accessed="2026-01-01")
+    assert caught.value.where == str(upstream)
+    assert f"a table of {source}" in str(caught.value) and fragment in str(caught.value)
+    assert not (tmp_path / "raw").exists()
+
+
+def test_the_same_files_unchanged_are_taken(tmp_path):
+    for source, (release, _, _) in WRONG_TABLES.items():
+        upstream = committed_file(source, release, tmp_path / source)
+        (path,) = snapshot(source, [upstream], tmp_path / "raw", ["MAR"], release=release, accessed="2026-01-01")
+        assert manifest.load(path)["countries"] == ["MAR"]
+
+
+def test_a_wdi_file_of_another_indicator_under_an_indicators_name_is_refused(tmp_path):
+    upstream = tmp_path / "ddf--datapoints--ny_gdp_mktp_kd_zg--by--geo--time.csv"
+    upstream.write_text("geo,time,nv_agr_totl_zs\nmar,2000,12.5\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        snapshot("wdi", [upstream], tmp_path / "raw", ["MAR"], release="2025-10-12")
+    assert str(caught.value) == (
+        f"{upstream}: header row: expected a column 'ny_gdp_mktp_kd_zg', as the file name says, "
+        "found ['geo', 'time', 'nv_agr_totl_zs']"
+    )
+    assert not (tmp_path / "raw").exists()
+
+
+def test_a_file_without_rows_of_the_countries_asked_for_is_refused(tmp_path):
+    upstream = committed_file("etd", "2021-07-15", tmp_path)
+    with pytest.raises(InputError, match=r"rows: expected rows of at least one of the countries \['ATA'\]"):
+        snapshot("etd", [upstream], tmp_path / "raw", ["ATA"], accessed="2026-01-01")
+    assert not (tmp_path / "raw").exists()
+
+
+def test_a_text_that_is_not_the_reference_paper_is_refused(tmp_path):
+    shutil.copytree(RAW / "paper", tmp_path / "paper")
+    before = (tmp_path / "paper" / manifest.MANIFEST).read_bytes()
+    other = tmp_path / "amraoui-et-al-2019-clusters-morocco.txt"
+    other.write_text("Performance of clusters in Morocco (a summary, not the paper)\n", encoding="utf-8")
+    (recorded,) = {
+        u["sha256"] for f in manifest.load(RAW / "paper" / manifest.MANIFEST)["files"] for u in f["upstream"]
+    }
+    with pytest.raises(InputError) as caught:
+        register_paper(other, tmp_path / "paper", accessed="2026-01-01")
+    assert caught.value.location == "sha256" and recorded in caught.value.expected
+    assert (tmp_path / "paper" / manifest.MANIFEST).read_bytes() == before

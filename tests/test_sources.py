@@ -8,10 +8,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from census_copies import rewrite_gz
 
 from emergence.errors import InputError
-from emergence.sources import SOURCES, etd, ggdc10, source, un_ama, wdi
-from emergence.sources.common import check_total, header_index, number, select_countries, with_shares
+from emergence.settings import BlankCells, Gaps
+from emergence.sources import SOURCES, etd, ggdc10, hcp_census, source, un_ama, wdi
+from emergence.sources.common import (
+    GAPS,
+    cell_place,
+    check_total,
+    column_letter,
+    default_gaps,
+    gap_runs,
+    header_index,
+    reading,
+    select_countries,
+    tidy_sector_sheet,
+    whole_year,
+    with_shares,
+)
+from emergence.workbook import read_sheet, write_workbook
 
 COLUMNS = ["country", "sector", "variable", "year", "value", "unit", "source"]
 
@@ -30,7 +46,7 @@ def raw(raw_files) -> dict:
 @pytest.fixture(scope="module")
 def cleaned(raw, config) -> dict[str, pd.DataFrame]:
     """Each reader's table for the config's countries (all wanted; the secondary sources keep those they cover)."""
-    return {name: SOURCES[name].clean(raw[name], config["countries"]) for name in SOURCES}
+    return {name: SOURCES[name].clean(raw[name], config["countries"], default_gaps(name)) for name in SOURCES}
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
@@ -44,21 +60,52 @@ def test_header_index_strips_names_and_names_what_is_missing():
     assert "missing ['b']; header is ['a', 'c']" in str(caught.value)
 
 
-@pytest.mark.parametrize(("cell", "expected"), [(3, 3.0), (2.5, 2.5), (" 4.25 ", 4.25), ("1e3", 1000.0)])
-def test_number_reads_numbers(cell, expected):
-    assert number(cell, "f", "here") == expected
-
-
-@pytest.mark.parametrize("cell", [None, "", " ", "incl in gov. services"])
-def test_number_reads_blanks_as_missing(cell):
-    assert math.isnan(number(cell, "f", "here", blanks=("incl in gov. services",)))
-
-
-@pytest.mark.parametrize("cell", ["n/a", "12,5", True, "incl in gov. services"])
-def test_number_refuses_anything_else_naming_the_place(cell):
+def test_header_index_refuses_a_required_column_given_twice():
     with pytest.raises(InputError) as caught:
-        number(cell, "f.csv", "row 3, column 'x'")
-    assert str(caught.value) == f"f.csv: row 3, column 'x': expected a number, found {cell!r}"
+        header_index(("a", "b", "a "), ["a", "b"], "f.xlsx", "sheet 'S', header row")
+    assert str(caught.value) == "f.xlsx: sheet 'S', header row: expected one column 'a', found 'columns A, C'"
+
+
+@pytest.mark.parametrize(("index", "letters"), [(0, "A"), (7, "H"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ")])
+def test_column_letters_as_spreadsheets_name_them(index, letters):
+    assert column_letter(index) == letters
+    assert cell_place("Data", 214, index, " x ") == f"sheet 'Data', row 214, column 'x' (cell Data!{letters}214)"
+
+
+@pytest.mark.parametrize(("cell", "expected"), [(3, 3.0), (2.5, 2.5), (" 4.25 ", 4.25), ("1e3", 1000.0)])
+def test_reading_reads_numbers(cell, expected):
+    assert reading(cell, "f", "here") == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"), [(None, ""), ("", ""), ("  ", ""), (" incl in gov. services ", "incl in gov. services")]
+)
+def test_reading_gives_the_text_of_a_cell_without_a_number(cell, text):
+    assert reading(cell, "f", "here") == text
+
+
+@pytest.mark.parametrize("cell", ["12.5", " 7 ", "1e3"])
+def test_reading_refuses_a_number_stored_as_text_in_a_workbook(cell):
+    with pytest.raises(InputError) as caught:
+        reading(cell, "f.xlsx", "sheet 'S', row 3, column 'x'", text=False)
+    assert str(caught.value) == (
+        f"f.xlsx: sheet 'S', row 3, column 'x': expected a number stored as a number, not as text, found {cell!r}"
+    )
+
+
+@pytest.mark.parametrize("cell", [True, math.nan, math.inf, "nan"])
+def test_reading_refuses_booleans_and_non_finite_numbers(cell):
+    with pytest.raises(InputError, match="f: here: expected a"):
+        reading(cell, "f", "here")
+
+
+def test_whole_year_as_a_number_and_as_text_only_where_text_is_the_form():
+    assert whole_year(2003, "f", "here") == 2003 and whole_year(2003.0, "f", "here") == 2003
+    assert whole_year(" 2003 ", "f", "here", text=True) == 2003
+    for cell, found in [("2003", "'2003'"), (2003.5, "2003.5"), (None, "'an empty cell'"), (True, "True")]:
+        with pytest.raises(InputError) as caught:
+            whole_year(cell, "f", "here")
+        assert str(caught.value) == f"f: here: expected a whole year stored as a number, found {found}"
 
 
 def test_check_total_within_tolerance_and_beyond():
@@ -68,6 +115,9 @@ def test_check_total_within_tolerance_and_beyond():
     with pytest.raises(InputError, match=r"f: row 2: expected sectors summing to the total 3.1, found 'sum 3'"):
         check_total([1.0, 2.0], 3.1, "f", "row 2")
     check_total([1.0, 2.0], 3.1, "f", "row 2", tolerance=0.05)
+    check_total([5e-6, 39e-6], 43e-6, "f", "row 2", tolerance=0.01, rounding=1.5e-6)  # whole units, rounded
+    with pytest.raises(InputError, match="expected sectors summing to the total 4.3e-05"):
+        check_total([5e-6, 39e-6], 43e-6, "f", "row 2", tolerance=0.01)
 
 
 def test_with_shares_divides_by_the_total_or_by_the_sum():
@@ -158,11 +208,29 @@ def test_ggdc10_codes_years_and_the_sector_counted_elsewhere(cleaned):
     assert set(mar.loc[mar["variable"] == "va_current", "sector"]) == {*ggdc10.CONCORDANCE_LEAVES, "total"}
 
 
-def test_ggdc10_keeps_the_last_unbroken_run_of_complete_years():
-    rows = [("MAR", s, "va", y, 1.0, "m", "ggdc10") for y in (1950, 1952, 1953, 1954) for s in ("a", "b")]
-    rows.append(("MAR", "a", "va", 1951, 1.0, "m", "ggdc10"))  # b missing in 1951: an incomplete year
-    kept = ggdc10._complete_years(pd.DataFrame(rows, columns=COLUMNS))
-    assert sorted(kept["year"].unique()) == [1952, 1953, 1954]
+def test_ggdc10_gaps_are_the_leading_empty_years_and_community_employment(raw):
+    """Every gap of the default build is one the config allows: the years before each series starts, and
+    community services' employment, which the publisher counts in government services."""
+    _, found = ggdc10.read(raw["ggdc10"], ["MAR", "EGY"], default_gaps("ggdc10"))
+    assert found.columns.tolist() == GAPS
+    mar = found[found["country"] == "MAR"].set_index(["variable", "sector"])
+    assert mar.loc[("va_current", "all"), ["first_year", "last_year", "years"]].tolist() == [1950, 1969, 20]
+    assert mar.loc[("va_constant", "all"), ["first_year", "last_year"]].tolist() == [1947, 1959]
+    assert mar.loc[("emp", "community"), ["first_year", "last_year", "years"]].tolist() == [1960, 2012, 53]
+    assert mar.loc[("emp", "community"), "allowance"] == "sources.ggdc10.gaps.cells[0]"
+    assert set(found["allowance"]) == {"sources.ggdc10.gaps.empty_years", "sources.ggdc10.gaps.cells[0]"}
+
+
+def test_ggdc10_without_the_allowance_names_the_first_gap(raw):
+    with pytest.raises(InputError) as caught:
+        ggdc10.read(raw["ggdc10"], ["MAR"], Gaps())
+    message = str(caught.value)
+    assert message.startswith(f"{raw['ggdc10']}: sheet 'dataset', row ")
+    assert "(MAR EMP 1948)" in message and "sources.ggdc10.gaps.empty_years: leading" in message
+    with pytest.raises(InputError) as caught:
+        ggdc10.read(raw["ggdc10"], ["MAR"], Gaps("leading"))
+    assert "column 'Community, social and personal services' (cell dataset!O" in str(caught.value)
+    assert "found 'incl in gov. services'" in str(caught.value)
 
 
 def test_ggdc10_without_a_covered_country_is_an_empty_table(raw):
@@ -218,5 +286,288 @@ def test_wdi_columns_may_come_in_any_order(raw, tmp_path):
     path = tmp_path / raw["wdi"].name
     path.write_text("".join(",".join(row[i] for i in order) + "\n" for row in rows))
     keys = ["variable", "sector", "year"]
-    expected = wdi.clean(raw["wdi"], ["MAR"]).sort_values(keys).reset_index(drop=True)
-    pd.testing.assert_frame_equal(wdi.clean(path, ["MAR"]).sort_values(keys).reset_index(drop=True), expected)
+    gaps = default_gaps("wdi")
+    expected = wdi.clean(raw["wdi"], ["MAR"], gaps).sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(wdi.clean(path, ["MAR"], gaps).sort_values(keys).reset_index(drop=True), expected)
+
+
+# --- what a reader accepts, on small sheets ------------------------------------------------------------------
+
+LEAVES = {"A": "a", "B": "b"}
+SHEET_VARIABLES = {"VA": ("va", "m")}
+SHEET_HEADER = ("cnt", "var", "year", "A", "B", "Total")
+
+
+def sheet(tmp_path: Path, rows: list[tuple], header: tuple = SHEET_HEADER) -> Path:
+    path = tmp_path / "sectors.xlsx"
+    path.write_bytes(write_workbook([("Data", [header, *rows])]))
+    return path
+
+
+NO_GAPS = Gaps()
+
+
+def read_rows(tmp_path: Path, rows: list[tuple], gaps: Gaps = NO_GAPS, header: tuple = SHEET_HEADER):
+    return tidy_sector_sheet(
+        sheet(tmp_path, rows, header), "Data", ("cnt", "var", "year"), LEAVES, "Total", SHEET_VARIABLES, ["MAR"],
+        "src", gaps,
+    )  # fmt: skip
+
+
+def refused(tmp_path: Path, rows: list[tuple], gaps: Gaps = NO_GAPS, header: tuple = SHEET_HEADER) -> str:
+    with pytest.raises(InputError) as caught:
+        read_rows(tmp_path, rows, gaps, header)
+    return str(caught.value).removeprefix(f"{tmp_path / 'sectors.xlsx'}: ")
+
+
+FULL = [("MAR", "VA", y, 1.0, 2.0, 3.0) for y in (2001, 2002, 2003)]
+EMPTY_2000 = ("MAR", "VA", 2000, None, " ", None)
+
+
+def test_a_sheet_without_gaps_and_the_rows_passed_over(tmp_path):
+    rows = [*FULL, ("TUN", "VA", 2001, None, None, None), (None, None, None, None, None, None)]
+    tidy, found = read_rows(tmp_path, rows)
+    assert len(tidy) == 9 and set(tidy["country"]) == {"MAR"} and found.empty
+
+
+def test_an_empty_first_year_is_refused_unless_leading_years_are_allowed(tmp_path):
+    assert refused(tmp_path, [EMPTY_2000, *FULL]) == (
+        "sheet 'Data', row 2 (MAR VA 2000): expected values of MAR VA (empty years before the first year with "
+        'values are accepted only with sources.src.gaps.empty_years: leading), found "no value in any column; '
+        "sources.src.gaps.empty_years is 'none'\""
+    )
+    tidy, found = read_rows(tmp_path, [EMPTY_2000, *FULL], Gaps("leading"))
+    assert sorted(tidy["year"].unique()) == [2001, 2002, 2003]
+    assert found.drop(columns="reason").values.tolist() == [
+        ["src", "MAR", "va", "all", 2000, 2000, 1, "sources.src.gaps.empty_years"]
+    ]
+
+
+def test_an_empty_last_year_needs_edges(tmp_path):
+    last = ("MAR", "VA", 2004, None, None, None)
+    assert "accepted only with sources.src.gaps.empty_years: edges" in refused(tmp_path, [*FULL, last], Gaps("leading"))
+    tidy, found = read_rows(tmp_path, [*FULL, last], Gaps("edges"))
+    assert tidy["year"].max() == 2003 and found["first_year"].tolist() == [2004]
+
+
+def test_an_empty_year_between_two_with_values_is_always_refused(tmp_path):
+    rows = [FULL[0], ("MAR", "VA", 2002, None, None, None), FULL[2]]
+    assert refused(tmp_path, rows, Gaps("edges")) == (
+        "sheet 'Data', row 3 (MAR VA 2002): expected a value in some sector of MAR VA, between years with values, "
+        "found 'none'"
+    )
+
+
+@pytest.mark.parametrize("year", [2001, 2002, 2003])
+def test_one_empty_cell_anywhere_is_refused_naming_the_cell(tmp_path, year):
+    rows = [(c, v, y, None if y == year else a, b, t) for c, v, y, a, b, t in FULL]
+    row = year - 2001 + 2
+    assert refused(tmp_path, rows, Gaps("edges")) == (
+        f"sheet 'Data', row {row}, column 'A' (cell Data!D{row}): expected a number (blank cells are accepted "
+        "only as sources.src.gaps.cells lists them), found 'an empty cell'"
+    )
+
+
+def test_a_blank_cell_the_allowance_lists_leaves_the_sector_out(tmp_path):
+    cells = BlankCells("counted in B", sectors=("a",), marker="in B")
+    rows = [("MAR", "VA", 2001, "in B", 3.0, 3.0), *FULL[1:]]
+    tidy, found = read_rows(tmp_path, rows, Gaps(cells=(cells,)))
+    assert not ((tidy["sector"] == "a") & (tidy["year"] == 2001)).any() and len(tidy) == 8
+    assert found[["sector", "first_year", "allowance", "reason"]].values.tolist() == [
+        ["a", 2001, "sources.src.gaps.cells[0]", "counted in B"]
+    ]
+    other_marker = [("MAR", "VA", 2001, "n.a.", 3.0, 3.0), *FULL[1:]]
+    assert refused(tmp_path, other_marker, Gaps(cells=(cells,))).endswith("found 'n.a.'")
+    outside_years = Gaps(cells=(BlankCells("counted in B", sectors=("a",), marker="in B", first_year=2002),))
+    assert "cell Data!D2" in refused(tmp_path, rows, outside_years)
+
+
+def test_text_typed_numbers_years_and_codes_are_refused(tmp_path):
+    assert refused(tmp_path, [("MAR", "VA", 2001, "1.0", 2.0, 3.0)]) == (
+        "sheet 'Data', row 2, column 'A' (cell Data!D2): expected a number stored as a number, not as text, found '1.0'"
+    )
+    assert refused(tmp_path, [("MAR", "VA", "2001", 1.0, 2.0, 3.0)]) == (
+        "sheet 'Data', row 2, column 'year' (cell Data!C2): expected a whole year stored as a number, found '2001'"
+    )
+    assert refused(tmp_path, [(504, "VA", 2001, 1.0, 2.0, 3.0)]) == (
+        "sheet 'Data', row 2, column 'cnt' (cell Data!A2): expected a country code as text, found 504"
+    )
+
+
+def test_missing_and_repeated_years_and_columns_are_refused(tmp_path):
+    assert refused(tmp_path, [FULL[0], FULL[2]]) == (
+        "sheet 'Data', row 3 (MAR VA 2003): expected the years of MAR VA one after another, found '2003 after 2001'"
+    )
+    assert refused(tmp_path, [*FULL, FULL[0]]).startswith(
+        "sheet 'Data', row 5: expected one row per cnt, var and year, found \"a second row for ('MAR', 'VA', 2001) "
+        '(the first is row 2)"'
+    )
+    header = ("cnt", "var", "year", "A", "B", "Total", "A")
+    assert refused(tmp_path, [(*FULL[0], 1.0)], header=header) == (
+        "sheet 'Data', header row: expected one column 'A', found 'columns D, G'"
+    )
+
+
+def test_gap_runs_join_consecutive_years_only():
+    found = [("MAR", "v", "s", y, "k", "r") for y in (1990, 1991, 1992, 1995)] + [("MAR", "v", "t", 1991, "k", "r")]
+    runs = gap_runs(found, "src")
+    assert runs[["sector", "first_year", "last_year", "years"]].values.tolist() == [
+        ["s", 1990, 1992, 3], ["s", 1995, 1995, 1], ["t", 1991, 1991, 1]
+    ]  # fmt: skip
+
+
+# --- UN and WDI specifics, on mutated copies of the real files ------------------------------------------------
+
+
+def un_copy(raw, tmp_path: Path, edit) -> Path:
+    """A copy of the UN workbook cut to its title, header and Morocco's rows (smaller, so quicker), then edited."""
+    source = raw["un_ama"]["current_usd"]
+    rows = read_sheet(source, 0)
+    sheets = [("main", [list(r) for r in [*rows[:3], *(r for r in rows[3:] if r[0] == 504)]]), ("notes", [])]
+    edit(sheets[0][1])
+    path = tmp_path / source.name
+    path.write_bytes(write_workbook([(name, [tuple(r) for r in rows]) for name, rows in sheets]))
+    return path
+
+
+def un_refused(raw, tmp_path: Path, edit) -> str:
+    path = un_copy(raw, tmp_path, edit)
+    with pytest.raises(InputError) as caught:
+        un_ama.read({"current_usd": path}, ["MAR"], default_gaps("un_ama"))
+    return str(caught.value).removeprefix(f"{path}: ")
+
+
+def morocco_row(rows: list[list], item: str = "Construction (ISIC F)") -> int:
+    return next(i for i, r in enumerate(rows) if r[0] == 504 and r[2] == item)
+
+
+def test_un_ama_refuses_a_country_code_stored_as_text(raw, tmp_path):
+    def edit(rows):
+        for r in rows[3:]:
+            if r[0] == 504:
+                r[0] = "504"
+
+    assert un_refused(raw, tmp_path, edit) == (
+        "sheet 1, row 4, column 'CountryID' (cell A4): expected a numeric M49 country code stored as a number, "
+        "found '504'"
+    )
+
+
+def test_un_ama_refuses_a_repeated_or_text_year_column(raw, tmp_path):
+    def repeat(rows):
+        rows[2][rows[2].index(2004)] = 2003
+
+    assert "expected each year once in the header, found '2003 again (first in column " in un_refused(
+        raw, tmp_path, repeat
+    )
+
+    def text(rows):
+        rows[2][rows[2].index(2004)] = "2004"
+
+    message = un_refused(raw, tmp_path, text)
+    assert (
+        message.startswith("sheet 1, row 3, column ")
+        and "expected a whole year stored as a number, found '2004'" in message
+    )
+
+
+def test_un_ama_refuses_an_empty_first_year_cell_and_leaves_out_an_allowed_one(raw, tmp_path):
+    def blank(rows):
+        rows[morocco_row(rows)][rows[2].index(1970)] = None
+
+    message = un_refused(raw, tmp_path, blank)
+    assert ", column 1970 (cell D" in message and "found 'an empty cell'" in message
+    path = un_copy(raw, tmp_path, blank)
+    allowance = Gaps("leading", (BlankCells("test", countries=("MAR",), sectors=("construction",), last_year=1970),))
+    tidy, found = un_ama.read({"current_usd": path}, ["MAR"], allowance)
+    assert tidy["year"].min() == 1971
+    assert found[["sector", "first_year", "last_year", "allowance"]].values.tolist() == [
+        ["construction", 1970, 1970, "sources.un_ama.gaps.cells[0]"]
+    ]
+
+
+def test_un_ama_leading_empty_years_are_reported(raw, tmp_path):
+    def blank(rows):
+        for r in rows[3:]:
+            if r[0] == 504:
+                r[rows[2].index(1970)] = r[rows[2].index(1971)] = None
+
+    path = un_copy(raw, tmp_path, blank)
+    tidy, found = un_ama.read({"current_usd": path}, ["MAR"], default_gaps("un_ama"))
+    assert tidy["year"].min() == 1972
+    assert found[["sector", "first_year", "last_year", "years"]].values.tolist() == [["all", 1970, 1971, 2]]
+    with pytest.raises(InputError, match="empty_years: leading"):
+        un_ama.read({"current_usd": path}, ["MAR"], Gaps())
+
+
+def wdi_copy(raw, tmp_path: Path, edit) -> Path:
+    lines = [line.split(",") for line in raw["wdi"].read_text().splitlines()]
+    edit(lines)
+    path = tmp_path / raw["wdi"].name
+    path.write_text("".join(",".join(f) + "\n" for f in lines))
+    return path
+
+
+def wdi_refused(raw, tmp_path: Path, edit) -> str:
+    path = wdi_copy(raw, tmp_path, edit)
+    with pytest.raises(InputError) as caught:
+        wdi.read(path, ["MAR"], default_gaps("wdi"))
+    return str(caught.value).removeprefix(f"{path}: ")
+
+
+def set_wdi(column: str, time: str, value: str):
+    def edit(lines):
+        i = next(i for i, f in enumerate(lines) if f[1] == time)
+        lines[i][lines[0].index(column)] = value
+        return i + 1
+
+    return edit
+
+
+def test_wdi_refuses_an_empty_cell_inside_a_series_the_allowance_does_not_list(raw, tmp_path):
+    row = next(i for i, f in enumerate(raw["wdi"].read_text().splitlines()) if f.startswith("mar,2008,")) + 1
+    assert wdi_refused(raw, tmp_path, set_wdi("nv_agr_totl_zs", "2008", "")) == (
+        f"row {row}, column 'nv_agr_totl_zs': expected a number (blank cells are accepted only as "
+        "sources.wdi.gaps.cells lists them), found 'an empty cell'"
+    )
+    tidy, found = wdi.read(
+        wdi_copy(raw, tmp_path, set_wdi("gb_xpd_rsdv_gd_zs", "2003", "")), ["MAR"], default_gaps("wdi")
+    )
+    rd = found[found["variable"] == "rd_expenditure"]
+    run = rd[(rd["first_year"] <= 2003) & (rd["last_year"] >= 2003)]
+    assert run[["first_year", "last_year", "allowance"]].values.tolist() == [[2003, 2005, "sources.wdi.gaps.cells[0]"]]
+    assert 2003 not in set(tidy.loc[tidy["variable"] == "rd_expenditure", "year"])
+
+
+def test_wdi_refuses_an_empty_first_year_without_edges(raw, tmp_path):
+    path = wdi_copy(raw, tmp_path, lambda lines: None)
+    with pytest.raises(InputError) as caught:
+        wdi.read(path, ["MAR"], Gaps("none"))
+    assert "expected values of MAR " in str(caught.value) and "empty_years: leading" in str(caught.value)
+
+
+def test_wdi_refuses_a_repeated_column_and_shares_not_summing(raw, tmp_path):
+    def repeat(lines):
+        lines[0][lines[0].index("nv_agr_totl_zs")] = "nv_ind_totl_zs"
+
+    assert (
+        wdi_refused(raw, tmp_path, repeat)
+        == "header row: expected each column once, found \"['nv_ind_totl_zs'] more than once\""
+    )
+    row = next(i for i, f in enumerate(raw["wdi"].read_text().splitlines()) if f.startswith("mar,2008,")) + 1
+    message = wdi_refused(raw, tmp_path, set_wdi("sl_ind_empl_zs", "2008", "30"))
+    assert message.startswith(f"row {row} (MAR 2008): expected sl_agr_empl_zs + sl_ind_empl_zs + sl_srv_empl_zs ")
+
+
+def test_hcp_census_refuses_a_column_named_twice(release_copy):
+    """pandas would read a second 'population_2024' as 'population_2024.1'."""
+    rewrite_gz(
+        release_copy / "attributes/regions.csv.gz",
+        lambda f: f.rename(columns={"households_2024": "population_2024"}),
+    )
+    with pytest.raises(InputError) as caught:
+        hcp_census.read(release_copy, "attributes/regions.csv.gz", ("population_2024",))
+    assert str(caught.value) == (
+        f"{release_copy / 'attributes/regions.csv.gz'}: header row: expected each column once, "
+        "found \"['population_2024'] more than once\""
+    )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import nbformat
 import pytest
 
@@ -46,3 +49,52 @@ def test_a_block_left_open_across_cells_is_refused():
     nb.cells = [nbformat.v4.new_markdown_cell("{% if true %}a"), nbformat.v4.new_markdown_cell("b{% endif %}")]
     with pytest.raises(InputError, match="opens and closes its blocks"):
         fill_notebook(nb, RESULTS)
+
+
+ORIGINS = {"s": "table s_table", "names": "table countries"}
+TRACED = {**RESULTS, "s": {**RESULTS["s"], "counts": {"met": 2}, "years": [2005, 2009], "gaps": {"2009": 0.5}}}
+
+
+def spans(text: str) -> list[tuple[str, str, str]]:
+    """(results keys, tooltip, printed text) of every number span."""
+    found = re.findall(r'<span class="num" data-key="([^"]*)" title="([^"]*)">([^<]*)</span>', text)
+    return [(key, html.unescape(title), shown) for key, title, shown in found]
+
+
+def test_with_origins_every_printed_number_carries_its_results_key_through_arithmetic_and_defaults():
+    text = (
+        "{{ s.share | num }}; {{ (s.share - s.jobs) | num(0) }}; {{ s.counts.get('missed', 0) }}; "
+        "{{ s.counts.met }}; {{ s.years | length }}; {{ s.years | listing }}; "
+        "{% for y, g in s.gaps.items() %}{{ y }}: {{ g | signed }}{% endfor %}; {{ s.none | num }}; {{ 'MAR' | country }}"
+    )
+    filled = fill(text, TRACED, origins=ORIGINS)
+    assert [(key, shown) for key, _, shown in spans(filled)] == [
+        ("s.share", "15.2"),
+        ("s.share + s.jobs", "-125,266"),
+        ("s.counts.missed", "0"),
+        ("s.counts.met", "2"),
+        ("s.years", "2"),
+        ("s.years.0", "2005"),
+        ("s.years.1", "2009"),
+        ("s.gaps.2009", "2009"),
+        ("s.gaps.2009", "+0.5"),
+    ]
+    assert spans(filled)[1][1] == "results.json: s.share + s.jobs\ntable s_table"
+    assert filled.endswith("; n/a; Morocco")  # a missing value and a name are text, not numbers
+    assert re.sub(r"<span[^>]*>[^<]*</span>", "N", filled) == "N; N; N; N; N; N and N; N: N; n/a; Morocco"
+
+
+def test_with_origins_a_number_from_no_results_key_is_refused():
+    with pytest.raises(InputError, match="number 3"):
+        fill("{{ 3 }} figures", TRACED, origins=ORIGINS)
+    with pytest.raises(InputError, match="number 2.5"):
+        fill("{{ 2.5 | num }}", TRACED, origins=ORIGINS)
+    assert fill("{{ 3 }} figures", TRACED) == "3 figures"  # without origins, the prose is plain text
+
+
+def test_a_filled_notebook_marks_its_numbers_and_leaves_the_results_unchanged():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("{% set x = s.share %}Share"), nbformat.v4.new_markdown_cell("{{ x }}")]
+    filled = fill_notebook(nb, TRACED, ORIGINS)
+    assert spans(filled.cells[1].source) == [("s.share", "results.json: s.share\ntable s_table", "15.1774")]
+    assert type(TRACED["s"]["share"]) is float

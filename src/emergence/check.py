@@ -5,6 +5,8 @@ pass validation and fail minutes later inside a job. Here every selected release
 (no data file is read for the countries), and the models' own check of periods and policy years runs on the years
 of the ETD snapshot, the data the models read. A source that genuinely lacks a peer (the publisher's file has no
 rows for it, as the manifest records) is a coverage note, not an error: that source's tables leave the peer out.
+The same pass is the raw data's gate (`manifest.verify`): every selected release folder holds exactly the files its
+manifest lists, unchanged, so no job of any build reads a raw byte that was not checked at its start.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from emergence import manifest
 from emergence.errors import InputError
 from emergence.manifest import releases
 from emergence.settings import Settings, check_against_data
-from emergence.sources import SOURCES, etd
+from emergence.sources import PACKAGED, SOURCES, etd
 
 RAW_ROOT = Path("data/raw")
 MODELS_SOURCE = "etd"  # the models stage reads the clean ETD table only
@@ -66,12 +68,14 @@ def check_snapshots(config: Mapping, settings: Settings, raw_root: str | os.Path
             )
             continue
         snapshots.append(Snapshot(key, name, release, folder, manifest.load(folder / manifest.MANIFEST)))
+    problems = {path: manifest.inspect(path)[1] for path in gated_manifests(config, snapshots, raw_root)}
+    errors += [str(error) for found in problems.values() for error in found]
     required = {MODELS_SOURCE, config["structure"]["source"]}
     country_errors, country_notes = coverage(settings, snapshots, required)
     errors += country_errors
     notes += country_notes
     models = next((s for s in snapshots if s.source == MODELS_SOURCE), None)
-    if models is not None:
+    if models is not None and not problems[models.folder / manifest.MANIFEST]:  # a changed file is not read
         years = snapshot_years(models, [c for c in settings.countries if c in models.entry["countries"]])
         if years:
             year_errors, year_notes = check_years(
@@ -80,6 +84,14 @@ def check_snapshots(config: Mapping, settings: Settings, raw_root: str | os.Path
             errors += year_errors
             notes += year_notes
     return Findings(tuple(errors), tuple(notes))
+
+
+def gated_manifests(config: Mapping, snapshots: list[Snapshot], raw_root: str | os.PathLike) -> list[Path]:
+    """The manifests of every raw file a build reads: the snapshots found, the packaged sources' releases and the
+    paper's transcriptions (a missing one of these is named where the workflow reads it)."""
+    others = [Path(raw_root) / name / config["releases"][name] for name in PACKAGED] + [Path(raw_root) / "paper"]
+    found = [folder / manifest.MANIFEST for folder in others if (folder / manifest.MANIFEST).is_file()]
+    return [snap.folder / manifest.MANIFEST for snap in snapshots] + found
 
 
 def selected_releases(config: Mapping) -> list[tuple[str, str, str]]:

@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from emergence import manifest
-from emergence.errors import InputError
-from emergence.io import read_table, write_table
+from emergence.io import read_table, write_all, write_table
+from emergence.settings import Gaps
 from emergence.sources import SOURCES
 from emergence.sources.common import with_shares
 from emergence.tables import Column, TableSchema, tidy_schema
-
-WDI_SHARE_TOLERANCE = 0.01  # the World Bank rows are rounded to 5 decimals
-
-
-def _wdi_employment_shares(df: pd.DataFrame, where: str) -> None:
-    """The three ILO employment shares of a year sum to 100 (they come from one vintage)."""
-    emp = df[df["variable"] == "emp_share"]
-    counts = emp.groupby(["country", "year"])["sector"].count()
-    sums = emp.groupby(["country", "year"])["value"].sum()[counts == 3]
-    bad = sums[(sums - 100).abs() > WDI_SHARE_TOLERANCE]
-    if len(bad):
-        country, year = bad.index[0]
-        raise InputError(
-            where,
-            f"emp_share of {country} {year}",
-            "agriculture, industry and services summing to 100",
-            float(bad.iloc[0]),
-        )
-
 
 SCHEMAS: dict[str, TableSchema] = {
     "etd": tidy_schema("etd", share_variables=("va_current_share", "va_constant_share", "emp_share")),
@@ -40,8 +21,25 @@ SCHEMAS: dict[str, TableSchema] = {
     "un_ama": tidy_schema(
         "un_ama", share_variables=("va_current_usd_share", "va_current_lcu_share", "va_constant_usd_share")
     ),
-    "wdi": replace(tidy_schema("wdi", contiguous=False), checks=(_wdi_employment_shares,)),
+    "wdi": tidy_schema("wdi", contiguous=False),
 }
+# The gaps a reader accepted (as `sources.SOURCE.gaps` allows): one row per run of consecutive years of a country's
+# variable and sector ('all' for years without any value), with the setting that allows it and why.
+GAPS_SCHEMA = TableSchema(
+    name="source_gaps",
+    columns=(
+        Column("source", "str"),
+        Column("country", "str"),
+        Column("variable", "str"),
+        Column("sector", "str"),
+        Column("first_year", "int", min=1900, max=2100),
+        Column("last_year", "int", min=1900, max=2100),
+        Column("years", "int", min=1),
+        Column("allowance", "str"),
+        Column("reason", "str"),
+    ),
+    key=("source", "country", "variable", "sector", "first_year"),
+)
 GROUPS_SCHEMA = tidy_schema(
     "sector_groups",
     extra_key=(Column("scheme", "str"),),
@@ -72,12 +70,22 @@ def write_country_names(raw: Path, countries: list[str], output: str | os.PathLi
 
 
 def clean_source(
-    name: str, raw: Path | dict[str, Path], countries: list[str], output: str | os.PathLike
+    name: str,
+    raw: Path | dict[str, Path],
+    countries: list[str],
+    output: str | os.PathLike,
+    gaps: Gaps | None = None,
+    gaps_output: str | os.PathLike | None = None,
+    indicators: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
-    """Clean one source for the countries it covers (all of them, for the primary ETD) and write the table."""
+    """Clean one source for the countries it covers (all of them, for the primary ETD) and write the table, and
+    the gaps its reader accepted (`gaps`, by default the schema's) to `gaps_output` when given. `indicators`: the
+    config's `sources.wdi.indicators`, for the WDI reader (by default the schema's)."""
     module = SOURCES[name]
     wanted = countries if name == "etd" else [c for c in countries if c in _covered(name, raw)]
-    return write_table(module.clean(raw, wanted), output, SCHEMAS[name])
+    tidy, found = module.read(raw, wanted, gaps, **({"indicators": indicators} if indicators else {}))
+    tables = {output: (tidy, SCHEMAS[name]), **({gaps_output: (found, GAPS_SCHEMA)} if gaps_output else {})}
+    return write_all(tables)[output]
 
 
 def _covered(name: str, raw: Path | dict[str, Path]) -> set[str]:
@@ -126,5 +134,4 @@ def write_paper_tables(table2: str | os.PathLike, table3: str | os.PathLike, out
     """The paper's Tables 2 and 3, validated, as processed tables (one per name in `outputs`)."""
     from emergence.paper import PAPER_SCHEMAS, clean_paper
 
-    for name, frame in clean_paper(table2, table3).items():
-        write_table(frame, outputs[name], PAPER_SCHEMAS[name])
+    write_all({outputs[name]: (frame, PAPER_SCHEMAS[name]) for name, frame in clean_paper(table2, table3).items()})

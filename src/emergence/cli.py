@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from emergence import __version__
+from emergence.codes import COUNTRY, checked
 from emergence.errors import InputError
 
 ROOT = Path.cwd()
@@ -28,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         help="the upstream file(s); for paper, the reference text; for hcp_census, the package's wheel "
         "(default: the installed package)",
     )
-    snap.add_argument("--countries", help="comma-separated ISO3 codes (default: the config's countries)")
+    snap.add_argument(
+        "--countries",
+        help="comma-separated ISO3 codes, or 'all' for every country of the upstream file (default: the config's)",
+    )
     snap.add_argument("--release", help="release label (default: read from the upstream file)")
     snap.add_argument("--accessed", help="date the upstream was accessed, YYYY-MM-DD (default: today)")
     snap.add_argument("--url", help="address the upstream was downloaded from (default: the publisher's page)")
@@ -42,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     get.add_argument("--tables", help="un_ama only: comma-separated tables (default: all three)")
     get.add_argument("--base-url", help="address of the publisher's service, for a mirror (default: the official one)")
     get.add_argument("--per-page", type=int, default=1000, help="wdi only: rows per page of the World Bank API")
+    get.add_argument(
+        "--indicators",
+        help="wdi only: comma-separated World Bank codes, e.g. NE.EXP.GNFS.ZS (default: the config's sources.wdi.indicators)",
+    )
     get.add_argument("--timeout", type=float, default=60.0, help="seconds a connection may stay silent")
     get.add_argument("--deadline", type=float, default=600.0, help="seconds one download may take, waits included")
     get.add_argument("--max-mb", type=float, help="megabytes the source may send in all (default: the source's cap)")
@@ -56,7 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     dif.add_argument("source", help="etd, ggdc10, un_ama or wdi")
     dif.add_argument("old", help="the older release (a folder data/raw/SOURCE/OLD)")
     dif.add_argument("new", help="the newer release")
-    dif.add_argument("--countries", help="comma-separated ISO3 codes (default: every country of the releases)")
+    dif.add_argument(
+        "--countries",
+        help="comma-separated ISO3 codes, or 'all' for every country of the releases (default: the config's)",
+    )
     dif.add_argument("--shares", action="store_true", help="compare sector shares only")
     dif.add_argument(
         "--tolerance", type=float, default=0.0, help="changes up to this, in the variable's unit, count as unchanged"
@@ -65,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     dif.add_argument("--csv", type=Path, help="write the changed rows to this CSV file")
     dif.add_argument("--summary-csv", type=Path, help="write the summary table to this CSV file")
     dif.add_argument("--raw-dir", type=Path, default=Path("data/raw"))
+    dif.add_argument("--config", type=Path, default=Path("config/config.yaml"))
 
     chk = commands.add_parser("check", help="check the config against the selected snapshots (what a build does first)")
     chk.add_argument(
@@ -88,19 +100,38 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _countries(args: argparse.Namespace) -> list[str]:
-    if args.countries:
-        return _list(args.countries, upper=True)
+    return _codes(args.countries) if args.countries else _configured(args)
+
+
+def _configured(args: argparse.Namespace) -> list[str]:
     from emergence.config import load_config
 
     return load_config(args.config)["countries"]
 
 
-def _list(text: str, upper: bool = False) -> list[str]:
-    return [c.strip().upper() if upper else c.strip() for c in text.split(",") if c.strip()]
+def _codes(text: str) -> list[str]:
+    """--countries as ISO 3166 alpha-3 codes (in any case), each once: they end up in manifests and addresses."""
+    codes = [checked(COUNTRY, code, "command line", "--countries") for code in _list(text.upper())]
+    twice = sorted({code for code in codes if codes.count(code) > 1})
+    if twice or not codes:
+        raise InputError("command line", "--countries", "comma-separated country codes, each once", text)
+    return codes
+
+
+def _indicators(args: argparse.Namespace) -> list[str]:
+    if args.indicators:
+        return _list(args.indicators)
+    from emergence.config import load_config
+
+    return list(load_config(args.config)["sources"]["wdi"]["indicators"])
+
+
+def _list(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def _snapshot(args: argparse.Namespace) -> int:
-    from emergence.snapshot import register_paper, snapshot
+    from emergence.snapshot import ALL, register_paper, snapshot
 
     if args.source == "paper":
         if len(args.files) != 1:
@@ -108,8 +139,12 @@ def _snapshot(args: argparse.Namespace) -> int:
         (reference,) = args.files
         print(register_paper(reference, args.raw_dir / "paper", args.accessed))
         return 0
-    countries = _countries(args)
-    for path in snapshot(args.source, args.files, args.raw_dir, countries, args.release, args.accessed, args.url):
+    every = bool(args.countries) and args.countries.strip().lower() == ALL
+    countries = ALL if every else _countries(args)
+    check = _configured(args) if every else None  # the rows the build reads are those read back
+    for path in snapshot(
+        args.source, args.files, args.raw_dir, countries, args.release, args.accessed, args.url, check
+    ):
         print(path)
     return 0
 
@@ -117,19 +152,23 @@ def _snapshot(args: argparse.Namespace) -> int:
 def _fetch(args: argparse.Namespace) -> int:
     from emergence.download import Policy
     from emergence.fetch import fetch
+    from emergence.snapshot import ALL
 
+    every = bool(args.countries) and args.countries.strip().lower() == ALL
     taken = fetch(
         args.source,
         args.raw_dir,
-        _countries(args),
+        ALL if every else _countries(args),
         base=args.base_url,
         release=args.release,
         tables=_list(args.tables) if args.tables else None,
         per_page=args.per_page,
+        indicators=_indicators(args) if args.source == "wdi" else None,
         policy=Policy(timeout=args.timeout, attempts=args.attempts, backoff=args.backoff, deadline=args.deadline),
         max_mb=args.max_mb,
         stream=None if args.quiet else sys.stderr,
         download_dir=args.download_dir,
+        check=_configured(args) if every else None,  # as for snapshot: the rows the build reads are read back
     )
     for item in taken:
         if item.new:
@@ -144,7 +183,7 @@ def _fetch(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from emergence.diff import diff_releases, render, write_diff
 
-    countries = _list(args.countries, upper=True) if args.countries else None
+    countries = None if args.countries == "all" else _countries(args)
     result = diff_releases(args.source, args.raw_dir, args.old, args.new, countries, args.shares, args.tolerance)
     print(render(result, args.top))
     write_diff(result, args.csv, args.summary_csv)

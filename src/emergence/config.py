@@ -7,43 +7,10 @@ from __future__ import annotations
 import copy
 import difflib
 import os
-from pathlib import Path
-
-import yaml
 
 from emergence.errors import InputError
 from emergence.settings import SAMPLE_ID
-
-ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
-DEFAULT_CONFIG = ROOT / "config" / "config.yaml"
-
-
-# libyaml's parser when PyYAML has it (its wheels do): the workflow reads YAML on every start, even a no-op.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _UniqueKeyLoader(SAFE_LOADER):
-    """YAML loader that refuses a key given twice, which plain YAML silently resolves to the last one."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise InputError(node.start_mark.name, f"line {key_node.start_mark.line + 1}", "unique keys", key)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_yaml(path: str | os.PathLike) -> object:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except FileNotFoundError:
-        raise InputError(path, "file", "an existing YAML file") from None
-    except yaml.YAMLError as exc:
-        raise InputError(path, "file", "valid YAML", str(exc).replace("\n", " ")) from None
+from emergence.yamlfile import ROOT, SCHEMA, read_yaml  # noqa: F401 - ROOT is read through here too
 
 
 def load_config(path: str | os.PathLike, overrides: dict | None = None) -> dict:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from emergence import manifest
 from emergence.errors import InputError
-from emergence.io import write_table
+from emergence.io import write_all
 from emergence.sources import source
 from emergence.tables import Column, TableSchema
 
@@ -234,10 +234,11 @@ def diff_releases(
 
 def write_diff(diff: ReleaseDiff, changes_csv: str | os.PathLike | None, summary_csv: str | os.PathLike | None) -> None:
     """The changed rows (not the unchanged ones) and the summary, as CSV tables."""
-    if changes_csv:
-        write_table(diff.changes[diff.changes["status"] != "unchanged"], changes_csv, CHANGES_SCHEMA)
-    if summary_csv:
-        write_table(summarise(diff.changes), summary_csv, SUMMARY_SCHEMA)
+    tables = {
+        changes_csv: (diff.changes[diff.changes["status"] != "unchanged"], CHANGES_SCHEMA),
+        summary_csv: (summarise(diff.changes), SUMMARY_SCHEMA),
+    }
+    write_all({path: table for path, table in tables.items() if path})
 
 
 def render(diff: ReleaseDiff, top: int = 3) -> str:

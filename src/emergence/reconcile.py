@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from emergence.io import read_table, write_table
+from emergence.io import read_table, write_all
 from emergence.tables import Column, TableSchema
 
 
@@ -223,5 +223,5 @@ def write_reconciliation(
     summary: str,
 ) -> None:
     frames = {name: read_table(path, schemas[name]) for name, path in tables.items()}
-    rows = write_table(reconcile(frames, tolerance_pp), output, SCHEMA)
-    write_table(summarise(rows, tolerance_pp), summary, SUMMARY_SCHEMA)
+    rows = SCHEMA.validate(reconcile(frames, tolerance_pp), where=str(output))  # the summary reads it sorted
+    write_all({output: (rows, SCHEMA), summary: (summarise(rows, tolerance_pp), SUMMARY_SCHEMA)})

@@ -47,12 +47,14 @@ TABLES: tuple[Table, ...] = (
             "ggdc10": "emergence.clean:SCHEMAS.ggdc10",
             "un_ama": "emergence.clean:SCHEMAS.un_ama",
             "wdi": "emergence.clean:SCHEMAS.wdi",
+            **{f"{source}_gaps": "emergence.clean:GAPS_SCHEMA" for source in ("etd", "ggdc10", "un_ama", "wdi")},
             "sector_groups": "emergence.clean:GROUPS_SCHEMA",
             "reconciliation": "emergence.reconcile:SCHEMA",
             "reconciliation_summary": "emergence.reconcile:SUMMARY_SCHEMA",
             "clusters": "emergence.paper:PAPER_SCHEMAS.clusters",
             "cluster_companies": "emergence.paper:PAPER_SCHEMAS.cluster_companies",
             "countries": "emergence.clean:COUNTRIES_SCHEMA",
+            "coverage": "emergence.views.coverage:SCHEMA",
             "hcp_census": "emergence.regions.tidy:CENSUS_SCHEMA",
             "hcp_census_units": "emergence.regions.tidy:UNITS_SCHEMA",
             "hcp_census_fields": "emergence.regions.tidy:FIELDS_SCHEMA",
@@ -116,6 +118,7 @@ TABLES: tuple[Table, ...] = (
         "counterfactuals",
         {
             "etd_panel": "emergence.clean:SCHEMAS.etd",
+            "etd_panel_gaps": "emergence.clean:GAPS_SCHEMA",  # the blank cells the panel's reader accepted
             **{
                 name: f"emergence.counterfactuals.schemas:SCHEMAS.{name}"
                 for name in (

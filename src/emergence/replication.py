@@ -2,8 +2,11 @@
 
 Everything it states is read from the build: the sources from the snapshots' manifests, the datasets from the
 codebook, the software from the lock file, the programs from the workflow's rules and the imports of their scripts,
-the runtimes from Snakemake's benchmark files. No clock: the same build on the same machine gives the same bytes
-(runtimes are given in the coarse bands the template asks for, so a rebuild does not change them).
+the runtimes and peak memory from Snakemake's benchmark files, the report's sections from its notebook. No clock:
+the same build on the same machine gives the same bytes (runtimes and memory are given in the coarse bands the
+template asks for, so a rebuild does not change them).
+
+The trace of outputs to rules and raw files is emergence.report.lineage, which the HTML report shares.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import csv
 import json
 import os
 import platform
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -19,10 +23,13 @@ from emergence import registry
 from emergence.codedeps import script_code
 from emergence.errors import InputError
 from emergence.io import write_text
-from emergence.report.catalog import TABLES as REPORT_TABLES
+from emergence.report.lineage import (
+    REPORT,
+    RESULTS,
+    artefacts,
+    producers_of,
+)
 from emergence.report.provenance import manifest_frames
-from emergence.report.results import SECTIONS
-from emergence.report.tabulate import FORMATS as TABLE_FORMATS
 
 NOT_MEASURED = "not measured"
 # The template's bands of "approximate time needed", by upper bound in seconds: wide enough that the load of the
@@ -36,6 +43,10 @@ BANDS = (
     (259200, "1-3 days"),
     (1209600, "3-14 days"),
 )
+README = "reports/README.md"
+OWN_RUN = "in its benchmark file (it runs last)"
+# Peak resident memory, by upper bound in MB (Snakemake's max_rss), as wide as the bands of time.
+MEMORY_BANDS = ((1024, "under 1 GiB"), (4096, "1-4 GiB"), (16384, "4-16 GiB"), (65536, "16-64 GiB"))
 # Modules nearly every script imports: named once, not in each rule's row.
 BASE_MODULES = ("config", "errors", "io", "runner", "settings", "tables")
 
@@ -44,17 +55,25 @@ def band(seconds: float) -> str:
     return next((text for bound, text in BANDS if seconds < bound), "over 14 days")
 
 
-def benchmark_seconds(path: str | os.PathLike) -> float:
-    """The wall-clock seconds a Snakemake benchmark file records (the mean of its repeats)."""
+def memory_band(megabytes: float | None) -> str:
+    if megabytes is None:
+        return NOT_MEASURED
+    return next((text for bound, text in MEMORY_BANDS if megabytes < bound), "over 64 GiB")
+
+
+def benchmark_measures(path: str | os.PathLike) -> tuple[float, float | None]:
+    """The wall-clock seconds and the peak resident memory (MB) a Snakemake benchmark file records, the means of
+    its repeats; the memory is None when Snakemake could not measure it (NA: a job shorter than its sampling)."""
     with open(path, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     try:
-        values = [float(row["s"]) for row in rows]
+        seconds = [float(row["s"]) for row in rows]
+        memory = [float(row["max_rss"]) for row in rows if row.get("max_rss", "NA") not in ("NA", "-", "")]
     except (KeyError, TypeError, ValueError):
-        raise InputError(path, "column 's'", "seconds, as Snakemake's benchmark files give them") from None
-    if not values:
+        raise InputError(path, "columns 's', 'max_rss'", "numbers, as Snakemake's benchmark files give them") from None
+    if not seconds:
         raise InputError(path, "rows", "at least one measurement", "none")
-    return sum(values) / len(values)
+    return sum(seconds) / len(seconds), (sum(memory) / len(memory) if memory else None)
 
 
 def machine() -> dict[str, str]:
@@ -83,12 +102,12 @@ def lock_versions(path: str | os.PathLike) -> list[tuple[str, str]]:
     pins = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
-        if not line:
+        if not line or line.startswith("--hash="):  # the sha256 of a file of the pin above
             continue
         name, sep, version = line.partition("==")
         if not sep:
             raise InputError(path, f"line {number}", "a pin 'package==version'", line)
-        pins.append((name.strip(), version.strip()))
+        pins.append((name.strip(), version.split(" --hash=", 1)[0].rstrip("\\").strip()))
     return pins
 
 
@@ -103,10 +122,6 @@ def modules_of(script: str, root: str | os.PathLike = ".") -> list[str]:
     return sorted(set(names))
 
 
-def _producers(rules: Sequence[Mapping]) -> dict[str, Mapping]:
-    return {output: rule for rule in rules for output in rule["outputs"]}
-
-
 def _table(header: Sequence[str], rows: Sequence[Sequence]) -> list[str]:
     def cell(value) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
@@ -115,18 +130,49 @@ def _table(header: Sequence[str], rows: Sequence[Sequence]) -> list[str]:
     return lines + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
 
 
-def _artefacts(rules: Sequence[Mapping]) -> list[tuple[str, str, list[str]]]:
-    """(kind and name, title, files) of every table, figure and group of numbers the report shows."""
-    out = [
-        (f"Table `{t.name}`", t.title, [f"reports/tables/{t.name}.{fmt}" for fmt in TABLE_FORMATS])
-        for t in REPORT_TABLES
-    ]
-    produced = set(_producers(rules))
-    for spec in registry.FIGURES:
-        files = [f for f in produced if f.startswith(f"{registry.FIGURES_DIR}/{spec.name}.")]
-        out.append((f"Figure `{spec.name}`", spec.title, sorted(files)))
-    out += [(f"Numbers `{s.name}`", "numbers quoted in the prose", ["reports/results.json"]) for s in SECTIONS]
-    return out
+# In the report notebook (jupytext percent source): a top-level heading, and a figure or table placed by a code cell.
+HEADING = re.compile(r"^# # (?P<title>.+?)(?: \{[^}]*\})?$", re.M)
+PLACED = re.compile(r'^(?P<kind>figure|table)\("(?P<name>\w+)"', re.M)
+TEMPLATE_NAME = re.compile(r"\{\{.*?\}\}")
+
+
+def report_sections(notebook: str) -> list[dict]:
+    """Each top-level section of the report notebook, in order: its heading (a name the prose fills in reads "the
+    focus country") and the figures and tables placed in it."""
+    headings = list(HEADING.finditer(notebook))
+    sections = []
+    for heading, after in zip(headings, [*headings[1:], None], strict=True):
+        body = notebook[heading.end() : after.start() if after else len(notebook)]
+        placed = [(m["kind"], m["name"]) for m in PLACED.finditer(body)]
+        title = TEMPLATE_NAME.sub("the focus country", heading["title"]).strip()
+        sections.append(
+            {
+                "title": title[:1].upper() + title[1:],
+                "figures": [name for kind, name in placed if kind == "figure"],
+                "tables": [name for kind, name in placed if kind == "table"],
+            }
+        )
+    return sections
+
+
+def report_map(notebook: str, rules: Sequence[Mapping]) -> list[tuple[str, str, str, str]]:
+    """(section, figures, tables, rules) of each section of the report: the rules that drew its figures and wrote
+    its tables, and the one that computed the numbers its prose quotes."""
+    producers = producers_of(rules)
+    rows = []
+    for section in report_sections(notebook):
+        files = [f"{registry.FIGURES_DIR}/{f}.svg" for f in section["figures"]]
+        files += [f"reports/tables/{t}.md" for t in section["tables"]]
+        made = sorted({producers[f]["rule"] for f in [*files, RESULTS] if f in producers})
+        rows.append(
+            (
+                section["title"],
+                ", ".join(f"`{f}`" for f in section["figures"]),
+                ", ".join(f"`{t}`" for t in section["tables"]),
+                ", ".join(f"`{r}`" for r in made),
+            )
+        )
+    return rows
 
 
 def replication_readme(
@@ -142,14 +188,18 @@ def replication_readme(
     seed: int,
     root: str | os.PathLike = ".",
     benchmark_dir: str,
+    notebook: str = "",
 ) -> str:
     """The README's text. `rules`: the workflow's rules as {rule, script, outputs}; `benchmarks`: the benchmark
-    file of each rule that has one; `root`: the project, where the scripts are."""
+    file of each rule that has one; `root`: the project, where the scripts are; `notebook`: the report notebook's
+    source, whose sections are mapped to the rules behind them."""
     sources, files = manifest_frames(manifests)
     package = json.loads(Path(datapackage).read_text(encoding="utf-8"))
-    producers = _producers(rules)
+    producers = producers_of(rules)
     by_rule = {rule["rule"]: rule for rule in rules}
-    runtimes = {name: benchmark_seconds(path) for name, path in sorted(benchmarks.items())}
+    # This README's own rule is measured once it has written it: its file is left out, or a rebuild would differ.
+    own = producers.get(README, {}).get("rule")
+    runtimes = {name: benchmark_measures(path) for name, path in sorted(benchmarks.items()) if name != own}
     lines = [
         f"# Replication package: {title}",
         "",
@@ -248,14 +298,20 @@ def replication_readme(
         "",
         *(f"- {key}: {value}" for key, value in machine_info.items()),
         "",
-        f"Runtime per rule, from Snakemake's benchmark files ({len(runtimes)} of the {len(rules)} rules carry a "
-        f"`benchmark:` directive; the others are {NOT_MEASURED}), in the template's bands; the seconds, memory and "
-        f"input/output of each are in `{benchmark_dir}/RULE.tsv`:",
+        f"Wall-clock time and peak memory (resident set) per rule, as Snakemake's `benchmark:` files of this build "
+        f"measured them on that machine ({len(runtimes)} of the {len(rules)} rules measured), in bands wide enough "
+        f"that a rebuild states the same; the seconds, megabytes and input/output of each are in "
+        f"`{benchmark_dir}/RULE.tsv`:",
         "",
     ]
     lines += _table(
-        ["rule", "runtime"],
-        [(f"`{r['rule']}`", band(runtimes[r["rule"]]) if r["rule"] in runtimes else NOT_MEASURED) for r in rules],
+        ["rule", "runtime", "peak memory"],
+        [
+            (f"`{r['rule']}`", band(runtimes[r["rule"]][0]), memory_band(runtimes[r["rule"]][1]))
+            if r["rule"] in runtimes
+            else (f"`{r['rule']}`", *([OWN_RUN] * 2 if r["rule"] == own else [NOT_MEASURED] * 2))
+            for r in rules
+        ],
     )
     lines += [
         "",
@@ -294,20 +350,21 @@ def replication_readme(
         "its files:",
         "",
     ]
-    rows = []
-    for name, caption, outputs in _artefacts(rules):
-        rule = next((producers[o] for o in outputs if o in producers), None)
-        rows.append(
-            (
-                name,
-                caption,
-                f"`{rule['rule']}`" if rule else "",
-                f"`{rule['script']}`" if rule and rule["script"] else "",
-                ", ".join(f"`{o}`" for o in outputs),
-            )
+    rows = [
+        (
+            a["item"],
+            a["title"],
+            f"`{a['rule']['rule']}`" if a["rule"] else "",
+            f"`{a['rule']['script']}`" if a["rule"] and a["rule"]["script"] else "",
+            ", ".join(f"`{o}`" for o in a["files"]),
         )
+        for a in artefacts(rules)
+    ]
     lines += _table(["item", "title", "rule", "script", "files"], rows)
-    report_rule = producers.get("reports/report.html")
+    if notebook:
+        lines += ["", "Each section of the report, the figures and tables it shows and the rules that make them:", ""]
+        lines += _table(["section", "figures", "tables", "rules"], report_map(notebook, rules))
+    report_rule = producers.get(REPORT)
     if report_rule is not None and report_rule["rule"] in by_rule:
         lines += ["", f"The report itself (`reports/report.html`, `.pdf`, `.docx`) is made by `{report_rule['rule']}`."]
     lines += ["", "## References", ""]

@@ -205,6 +205,58 @@ class ViewSettings:
 
 
 @dataclass(frozen=True)
+class BlankCells:
+    """Cells of a source that may be blank (or hold `marker`, the publisher's note) by the publisher's own account:
+    those of the sectors, variables, countries and years given (an empty filter or no year bound matches all)."""
+
+    reason: str
+    sectors: tuple[str, ...] = ()
+    variables: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    first_year: int | None = None
+    last_year: int | None = None
+    marker: str = ""
+
+    def matches(self, country: str, variable: str, sector: str, year: int) -> bool:
+        return (
+            (not self.sectors or sector in self.sectors)
+            and (not self.variables or variable in self.variables)
+            and (not self.countries or country in self.countries)
+            and (self.first_year is None or year >= self.first_year)
+            and (self.last_year is None or year <= self.last_year)
+        )
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What a source may lack (the config's `sources.SOURCE.gaps`): years without any value at the start or both
+    ends of a series (`empty_years`: none, leading or edges), and the blank cells listed in `cells`."""
+
+    empty_years: str = "none"
+    cells: tuple[BlankCells, ...] = ()
+
+
+def source_gaps(config: Mapping) -> dict[str, Gaps]:
+    """Each source's allowed gaps from the validated config."""
+    return {name: gaps_of(part["gaps"]) for name, part in sorted(config["sources"].items())}
+
+
+def gaps_of(part: Mapping) -> Gaps:
+    """One source's `gaps` setting as typed values (keys left out take the dataclasses' defaults, the schema's)."""
+    cells = tuple(
+        BlankCells(
+            " ".join(str(c["reason"]).split()),
+            *(tuple(c.get(key, ())) for key in ("sectors", "variables", "countries")),
+            c.get("first_year"),
+            c.get("last_year"),
+            c.get("marker", ""),
+        )
+        for c in part.get("cells", ())
+    )
+    return Gaps(part.get("empty_years", Gaps.empty_years), cells)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of a build."""
 
@@ -219,6 +271,7 @@ class Settings:
     counterfactuals: CounterfactualSettings
     views: ViewSettings
     figure_formats: tuple[str, ...]
+    sources: Mapping[str, Gaps] = field(default_factory=dict)  # source -> the gaps its reader allows
 
 
 def from_config(config: Mapping, config_file: str = DEFAULT_CONFIG_FILE) -> Settings:
@@ -275,6 +328,7 @@ def from_config(config: Mapping, config_file: str = DEFAULT_CONFIG_FILE) -> Sett
             periods={p.id: p.label for p in periods},
         ),
         figure_formats=tuple(config["figures"]["formats"]),
+        sources=source_gaps(config),
     )
 
 

@@ -1,4 +1,5 @@
-"""The record of a verified snapshot set: the stamp the clean stage depends on."""
+"""The record of a verified snapshot set (a report input). The build's safety does not rest on it: the same check
+runs as the gate at every start of the workflow, before any job."""
 
 from __future__ import annotations
 
@@ -18,5 +19,5 @@ VERIFIED_SCHEMA = TableSchema(
 
 
 def write_verification(manifest_paths: list[str | os.PathLike], output: str | os.PathLike) -> None:
-    """Verify every listed file against its manifest, then write what was verified."""
+    """Verify every listed file against its manifest (the gate's own function), then write what was verified."""
     write_table(pd.DataFrame(verify(manifest_paths), columns=VERIFIED_SCHEMA.column_names), output, VERIFIED_SCHEMA)

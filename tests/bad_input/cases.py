@@ -13,6 +13,7 @@ from pathlib import Path
 
 from emergence import manifest
 from emergence.io import sha256_file, write_text
+from emergence.sources.common import column_letter
 from emergence.workbook import read_sheet, sheet_names, write_workbook
 
 CONFIGS = Path(__file__).resolve().parent / "configs"
@@ -57,11 +58,22 @@ def restamp(path: Path) -> None:
 # --- workbooks -----------------------------------------------------------------------------------------------
 
 
+_READ: dict[str, dict[str, list[tuple]]] = {}
+
+
+def intact_sheets(path: Path) -> dict[str, list[tuple]]:
+    """The sheets of a workbook, read once per content: the cases mutate copies of the same few extracts."""
+    digest = sha256_file(path)
+    if digest not in _READ:
+        _READ[digest] = {name: read_sheet(path, name) for name in sheet_names(path)}
+    return _READ[digest]
+
+
 def edit_workbook(edit: Callable[[dict[str, list[list]]], dict | None]) -> Mutation:
     """A mutation that rewrites a workbook after `edit` changed its sheets (name -> rows, in sheet order)."""
 
     def mutate(path: Path) -> dict:
-        sheets = {name: [list(row) for row in read_sheet(path, name)] for name in sheet_names(path)}
+        sheets = {name: [list(row) for row in rows] for name, rows in intact_sheets(path).items()}
         facts = edit(sheets) or {}
         path.write_bytes(write_workbook([(name, [tuple(r) for r in rows]) for name, rows in sheets.items()]))
         return facts
@@ -92,6 +104,47 @@ def set_cell(sheet: str | int, header: int, column: str | int, value: object, **
     return edit_workbook(edit)
 
 
+def set_cells(sheet: str | int, header: int, columns: list[str | int], value: object, **match) -> Mutation:
+    """Set the named cells of the first row matching `match`; the facts give its row and the first cell's name
+    ('F214', as a spreadsheet writes it)."""
+
+    def edit(sheets):
+        rows = sheets[sheet_name(sheets, sheet)]
+        i = find_row(rows, header, **match)
+        names = [str(h).strip() if h is not None else "" for h in rows[header]]
+        js = [rows[header].index(c) if isinstance(c, int) else names.index(c) for c in columns]
+        for j in js:
+            rows[i][j] = value
+        return {"row": i + 1, "cell": f"{column_letter(js[0])}{i + 1}"}
+
+    return edit_workbook(edit)
+
+
+def set_column_of_rows(sheet: str | int, header: int, column: str, value: object, **match) -> Mutation:
+    """Set one column in every row matching `match` (a country's code in all its rows)."""
+
+    def edit(sheets):
+        rows = sheets[sheet_name(sheets, sheet)]
+        names = [str(h).strip() if h is not None else "" for h in rows[header]]
+        cols = {names.index(name): v for name, v in match.items()}
+        hits = [i for i in range(header + 1, len(rows)) if all(rows[i][c] == v for c, v in cols.items())]
+        for i in hits:
+            rows[i][names.index(column)] = value
+        return {"row": hits[0] + 1}
+
+    return edit_workbook(edit)
+
+
+def set_header_cell(sheet: str | int, header: int, old: object, new: object) -> Mutation:
+    def edit(sheets):
+        row = sheets[sheet_name(sheets, sheet)][header]
+        j = row.index(old)
+        row[j] = new
+        return {"cell": f"{column_letter(j)}{header + 1}"}
+
+    return edit_workbook(edit)
+
+
 def scale_cell(sheet: str | int, header: int, column: str | int, factor: float, **match) -> Mutation:
     def edit(sheets):
         rows = sheets[sheet_name(sheets, sheet)]
@@ -115,9 +168,13 @@ def duplicate_row(sheet: str | int, header: int, **match) -> Mutation:
 
 
 def drop_row(sheet: str | int, header: int, **match) -> Mutation:
+    """Delete the first row matching `match`; the facts give the row number the next row then takes."""
+
     def edit(sheets):
         rows = sheets[sheet_name(sheets, sheet)]
-        del rows[find_row(rows, header, **match)]
+        i = find_row(rows, header, **match)
+        del rows[i]
+        return {"row": i + 1}
 
     return edit_workbook(edit)
 
@@ -241,6 +298,11 @@ UN_SHEET, UN_HEADER = 0, 2
 UN_MANUFACTURING = {"CountryID": 504, "IndicatorName": "Manufacturing (ISIC D)"}
 UN_CONSTRUCTION = {"CountryID": 504, "IndicatorName": "Construction (ISIC F)"}
 UN_AGRICULTURE = {"CountryID": 504, "IndicatorName": "Agriculture, hunting, forestry, fishing (ISIC A-B)"}
+GGDC_SECTORS = ["Agriculture", "Mining", "Manufacturing", "Utilities", "Construction", "Trade, restaurants and hotels",
+                "Transport, storage and communication", "Finance, insurance, real estate and business services",
+                "Government services", "Community, social and personal services", "Summation of sector GDP"]  # fmt: skip
+BLANK_CELL = ("expected a number (blank cells are accepted only as sources.", ".gaps.cells lists them)",
+              "found 'an empty cell'")  # fmt: skip
 
 CASES = (
     # ETD, the primary source
@@ -310,6 +372,52 @@ CASES = (
          "wdi", csv_truncate_row()),
     Case("wdi_empty_file", "clean_wdi", ("{file}", "file", "a header row geo,time,<indicators>", "no data rows"),
          "wdi", empty_file),
+    # readers that lose nothing: a blank, text-typed or repeated value is named where it is, never dropped
+    Case("etd_empty_cell_first_year", "clean_etd",
+         ("{file}", "sheet 'Data', row {row}, column 'Agriculture' (cell Data!{cell})", *BLANK_CELL),
+         "etd", set_cells("Data", 0, ["Agriculture"], None, cnt="MAR", var="VA", year=1990)),
+    Case("etd_empty_total_mid_series", "clean_etd",
+         ("{file}", "sheet 'Data', row {row}, column 'Total' (cell Data!{cell})", *BLANK_CELL),
+         "etd", set_cells("Data", 0, ["Total"], None, **ETD_ROW)),
+    Case("etd_number_as_text", "clean_etd",
+         ("{file}", "(cell Data!{cell})", "expected a number stored as a number, not as text", "'1234.5'"),
+         "etd", set_cells("Data", 0, ["Mining"], "1234.5", **ETD_ROW)),
+    Case("etd_year_as_text", "clean_etd",
+         ("{file}", "sheet 'Data', row {row}, column 'year' (cell Data!{cell})", "a whole year stored as a number",
+          "'2003'"), "etd", set_cells("Data", 0, ["year"], "2003", **ETD_ROW)),
+    Case("ggdc10_empty_cell_first_year", "clean_ggdc10",
+         ("{file}", "sheet 'dataset', row {row}, column 'Agriculture' (cell dataset!{cell})", *BLANK_CELL),
+         "ggdc10", set_cells("dataset", 0, ["Agriculture"], None, Country="MOR", Variable="VA_Q05", Year=1960)),
+    Case("ggdc10_empty_year_mid_series", "clean_ggdc10",
+         ("{file}", "sheet 'dataset', row {row} (MAR VA 1990)", "expected a value in some sector of MAR VA, "
+          "between years with values"),
+         "ggdc10", set_cells("dataset", 0, GGDC_SECTORS, None, Country="MOR", Variable="VA", Year=1990)),
+    Case("ggdc10_missing_year_row", "clean_ggdc10",
+         ("{file}", "sheet 'dataset', row {row} (MAR VA 1991)", "the years of MAR VA one after another",
+          "'1991 after 1989'"), "ggdc10", drop_row("dataset", 0, Country="MOR", Variable="VA", Year=1990)),
+    Case("ggdc10_marker_in_another_sector", "clean_ggdc10",
+         ("{file}", "column 'Manufacturing' (cell dataset!{cell})", "expected a number", "'incl in gov. services'"),
+         "ggdc10", set_cells("dataset", 0, ["Manufacturing"], "incl in gov. services", **GGDC_ROW)),
+    Case("un_ama_country_code_as_text", "clean_un_ama",
+         ("{file}", "sheet 1, row {row}, column 'CountryID'", "a numeric M49 country code stored as a number",
+          "'504'"), "un_ama/current_usd", set_column_of_rows(UN_SHEET, UN_HEADER, "CountryID", "504", CountryID=504)),
+    Case("un_ama_repeated_year_column", "clean_un_ama",
+         ("{file}", "sheet 1, row 3, column ", "(cell {cell})", "each year once in the header", "2003 again"),
+         "un_ama/current_usd", set_header_cell(UN_SHEET, UN_HEADER, 2004, 2003)),
+    Case("un_ama_empty_cell_first_year", "clean_un_ama",
+         ("{file}", "sheet 1, row {row}, column 1970 (cell {cell})", *BLANK_CELL),
+         "un_ama/current_usd", set_cells(UN_SHEET, UN_HEADER, [1970], None, **UN_MANUFACTURING)),
+    Case("un_ama_empty_cell_mid_series", "clean_un_ama",
+         ("{file}", "sheet 1, row {row}, column 2003 (cell {cell})", *BLANK_CELL),
+         "un_ama/current_usd", set_cells(UN_SHEET, UN_HEADER, [2003], None, **UN_CONSTRUCTION)),
+    Case("wdi_empty_cell_mid_series", "clean_wdi", ("{file}", "row {row}, column 'nv_agr_totl_zs'", *BLANK_CELL),
+         "wdi", csv_cell("nv_agr_totl_zs", "")),
+    Case("wdi_repeated_column", "clean_wdi",
+         ("{file}", "header row", "expected each column once", "['nv_ind_totl_zs'] more than once"),
+         "wdi", csv_rename_column("nv_agr_totl_zs", "nv_ind_totl_zs")),
+    Case("wdi_employment_shares_not_summing", "clean_wdi",
+         ("{file}", "row {row} (MAR 2008)", "sl_agr_empl_zs + sl_ind_empl_zs + sl_srv_empl_zs summing to 100"),
+         "wdi", csv_cell("sl_ind_empl_zs", "30")),
     # raw data changed after the snapshot
     Case("checksum_mismatch", "verify_raw",
          ("{file}", "sha256", "expected {recorded} as recorded in", "raw data are immutable"),

@@ -44,6 +44,8 @@ rule build_claims_ledger:
         **CLAIMS_LEDGER,
     log:
         "logs/claims/build_claims_ledger.log",
+    benchmark:
+        f"{BENCHMARKS}/build_claims_ledger.tsv"
     conda:
         "../envs/emergence.yaml"
     params:
@@ -64,6 +66,8 @@ rule tabulate_clusters:
         **CLAIMS_CLUSTERS,
     log:
         "logs/claims/tabulate_clusters.log",
+    benchmark:
+        f"{BENCHMARKS}/tabulate_clusters.tsv"
     conda:
         "../envs/emergence.yaml"
     script:

@@ -19,11 +19,14 @@ for source, files in SOURCE_FILES.items():
         input:
             **files,
             verified=VERIFIED,
-            code=code("clean_source.py"),
+            code=code("clean_source.py", source),
         output:
             table=CLEAN[source],
+            gaps=CLEAN[f"{source}_gaps"],
         log:
             f"logs/clean/clean_{source}.log",
+        benchmark:
+            f"{BENCHMARKS}/clean_{source}.tsv"
         priority: 2 if source == "etd" else 0
         conda:
             "../envs/emergence.yaml"
@@ -31,6 +34,8 @@ for source, files in SOURCE_FILES.items():
             source=source,
             countries=list(SETTINGS.countries),
             tables=[] if "raw" in files else sorted(files),
+            gaps=to_params(SETTINGS.sources[source]),
+            indicators=config["sources"]["wdi"]["indicators"] if source == "wdi" else {},
         script:
             "../scripts/clean_source.py"
 
@@ -44,6 +49,8 @@ rule name_countries:
         table=CLEAN["countries"],
     log:
         "logs/clean/name_countries.log",
+    benchmark:
+        f"{BENCHMARKS}/name_countries.tsv"
     conda:
         "../envs/emergence.yaml"
     params:
@@ -62,6 +69,8 @@ rule group_sectors:
         table=CLEAN["sector_groups"],
     log:
         "logs/clean/group_sectors.log",
+    benchmark:
+        f"{BENCHMARKS}/group_sectors.tsv"
     conda:
         "../envs/emergence.yaml"
     params:
@@ -83,12 +92,32 @@ rule reconcile_sources:
         summary=CLEAN["reconciliation_summary"],
     log:
         "logs/clean/reconcile_sources.log",
+    benchmark:
+        f"{BENCHMARKS}/reconcile_sources.tsv"
     conda:
         "../envs/emergence.yaml"
     params:
         tolerance_pp=config["reconciliation"]["tolerance_pp"],
     script:
         "../scripts/reconcile_sources.py"
+
+
+rule tabulate_coverage:
+    input:
+        **{source: CLEAN[source] for source in SOURCE_FILES},
+        code=code("tabulate_coverage.py"),
+    output:
+        table=CLEAN["coverage"],
+    log:
+        "logs/clean/tabulate_coverage.log",
+    benchmark:
+        f"{BENCHMARKS}/tabulate_coverage.tsv"
+    conda:
+        "../envs/emergence.yaml"
+    params:
+        countries=list(SETTINGS.countries),
+    script:
+        "../scripts/tabulate_coverage.py"
 
 
 rule clean_paper:
@@ -102,6 +131,8 @@ rule clean_paper:
         cluster_companies=CLEAN["cluster_companies"],
     log:
         "logs/clean/clean_paper.log",
+    benchmark:
+        f"{BENCHMARKS}/clean_paper.tsv"
     conda:
         "../envs/emergence.yaml"
     script:

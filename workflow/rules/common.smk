@@ -8,7 +8,9 @@ from emergence import manifest as raw_manifest
 from emergence import registry
 from emergence.codedeps import script_code
 from emergence.config import check_config, read_yaml, schema_check
+from emergence.package import BENCHMARKS
 from emergence.settings import from_config, to_params
+from emergence.sources import SOURCES
 
 
 def config_origin():
@@ -29,7 +31,8 @@ CONFIG_FILE = config_origin()
 schema_check(config, CONFIG_FILE)
 check_config(config, CONFIG_FILE)
 SETTINGS = from_config(config, CONFIG_FILE)
-# The config against the snapshots it selects: coverage notes, then every error at once, before any job runs.
+# The config against the snapshots it selects, and every selected raw file against its manifest (the gate, on every
+# start: a job's inputs looking unchanged proves nothing): coverage notes, then every error at once, before any job.
 from emergence.check import check_snapshots, enforce
 
 enforce(check_snapshots(config, SETTINGS))
@@ -83,15 +86,20 @@ VERIFIED = registry.table("ingest_verified").path
 TABLE_PATHS = {table.name: table.path for table in registry.TABLES}
 
 
-def code(script):
-    """The package files a script imports: declared as inputs, so editing them reruns the rule."""
-    return script_code(f"{workflow.basedir}/workflow/scripts/{script}")
+def code(script, source=None):
+    """The package files a script imports: declared as inputs, so editing them reruns the rule. `source`: the
+    one source whose reader the rule runs, of a script that may run any of them (the others are left out).
+    """
+    others = [
+        f"emergence.sources.{name}" for name in SOURCES if source and name != source
+    ]
+    return script_code(f"{workflow.basedir}/workflow/scripts/{script}", others)
 
 
 # The workflow's own steps, for the replication README (package.smk).
 def workflow_rules(wildcards):
     """The workflow's steps, read when the job runs (after every .smk file is parsed): each one's name, its
-    script relative to the project and its outputs, in the order the workflow defines them.
+    script relative to the project, its outputs and its data inputs, in the order the workflow defines them.
     """
     steps = []
     for step in workflow.rules:
@@ -106,6 +114,9 @@ def workflow_rules(wildcards):
                 "rule": step.name,
                 "script": script,
                 "outputs": sorted(map(str, step.output)),
+                "inputs": sorted(
+                    {str(f) for f in step.input if str(f).startswith("data/")}
+                ),
             }
         )
     return steps

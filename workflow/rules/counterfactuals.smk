@@ -23,11 +23,14 @@ rule clean_etd_panel:
     input:
         raw=raw_file("etd"),
         verified=VERIFIED,
-        code=code("clean_source.py"),
+        code=code("clean_source.py", "etd"),
     output:
         table=CF_PANEL,
+        gaps=registry.table("counterfactuals_etd_panel_gaps").path,
     log:
         "logs/counterfactuals/clean_etd_panel.log",
+    benchmark:
+        f"{BENCHMARKS}/clean_etd_panel.tsv"
     priority: 1
     conda:
         "../envs/emergence.yaml"
@@ -35,6 +38,8 @@ rule clean_etd_panel:
         source="etd",
         countries=sorted(CF_COUNTRIES),
         tables=[],
+        gaps=to_params(SETTINGS.sources["etd"]),
+        indicators={},
     script:
         "../scripts/clean_source.py"
 
@@ -51,6 +56,8 @@ for job, (tables, cores) in CF_JOBS.items():
             **registry.paths("counterfactuals", *tables),
         log:
             f"logs/counterfactuals/{job}.log",
+        benchmark:
+            f"{BENCHMARKS}/{job}.tsv"
         priority: cores
         conda:
             "../envs/emergence.yaml"

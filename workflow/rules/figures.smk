@@ -49,6 +49,8 @@ for family in sorted({spec.family for spec in registry.FIGURES}):
             **figure_outputs(family),
         log:
             f"logs/figures/draw_{family}_figures.log",
+        benchmark:
+            f"{BENCHMARKS}/draw_{family}_figures.tsv"
         priority: 1 if family == "models" else 0
         conda:
             "../envs/emergence.yaml"

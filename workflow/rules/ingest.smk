@@ -1,4 +1,5 @@
-# Ingest: nothing is read before every raw file matches the checksum its manifest recorded.
+# Ingest: the record of the raw files verified. The verification itself is the gate every start of the workflow
+# passes (common.smk, before any job); this job writes what it verified, with the same function, for the report.
 
 
 rule verify_raw:
@@ -10,6 +11,8 @@ rule verify_raw:
         verified=VERIFIED,
     log:
         "logs/ingest/verify_raw.log",
+    benchmark:
+        f"{BENCHMARKS}/verify_raw.tsv"
     conda:
         "../envs/emergence.yaml"
     script:

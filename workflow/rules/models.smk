@@ -36,6 +36,8 @@ for job, (tables, sections, rank) in MODELS_JOBS.items():
             **registry.paths("models", *tables),
         log:
             f"logs/models/{job}.log",
+        benchmark:
+            f"{BENCHMARKS}/{job}.tsv"
         priority: rank
         conda:
             "../envs/emergence.yaml"

@@ -25,6 +25,8 @@ rule clean_hcp_census:
         **HCP_CLEAN,
     log:
         "logs/regions/clean_hcp_census.log",
+    benchmark:
+        f"{BENCHMARKS}/clean_hcp_census.tsv"
     conda:
         "../envs/emergence.yaml"
     script:
@@ -41,6 +43,8 @@ rule analyse_regions:
         **REGIONS_TABLES,
     log:
         "logs/regions/analyse_regions.log",
+    benchmark:
+        f"{BENCHMARKS}/analyse_regions.tsv"
     conda:
         "../envs/emergence.yaml"
     params:

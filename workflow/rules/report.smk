@@ -36,10 +36,13 @@ rule tabulate_report:
         results=REPORT_RESULTS,
     log:
         "logs/report/tabulate_report.log",
+    benchmark:
+        f"{BENCHMARKS}/tabulate_report.tsv"
     conda:
         "../envs/emergence.yaml"
     params:
         settings=to_params(SETTINGS.views),
+        config=config,  # recorded whole in the results file: any setting changed reruns the job
     script:
         "../scripts/tabulate_report.py"
 
@@ -49,6 +52,7 @@ rule render_report:
         notebook=REPORT_NOTEBOOK,
         bibliography=REPORT_BIBLIOGRAPHY,
         results=REPORT_RESULTS,
+        manifests=sorted(MANIFESTS.values()),
         figures=registry.figure_paths("svg"),
         tables=[path for key, path in REPORT_TABLE_FILES.items() if key.endswith("_md")],
         code=sorted(
@@ -72,12 +76,15 @@ rule render_report:
         docx=f"{REPORT_DIR}/report.docx",
     log:
         "logs/report/render_report.log",
+    benchmark:
+        f"{BENCHMARKS}/render_report.tsv"
     conda:
         "../envs/emergence.yaml"
     params:
         kernel=config["report"]["kernel"],
         timeout=config["report"]["timeout"],
         report={key: config["report"][key] for key in ("title", "subtitle", "authors")},
+        rules=workflow_rules,
     script:
         "../scripts/render_report.py"
 

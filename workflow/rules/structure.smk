@@ -17,6 +17,8 @@ rule analyse_structure:
         **STRUCTURE_TABLES,
     log:
         "logs/structure/analyse_structure.log",
+    benchmark:
+        f"{BENCHMARKS}/analyse_structure.tsv"
     conda:
         "../envs/emergence.yaml"
     params:

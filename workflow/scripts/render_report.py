@@ -15,6 +15,8 @@ with logged(snakemake.log[0]) as log:  # noqa: F821
         bibliography=inputs.bibliography,
         outputs=formats,
         report=params.report,
+        rules=params.rules,
+        manifests=inputs.manifests,
         kernel=params.kernel,
         timeout=params.timeout,
     )

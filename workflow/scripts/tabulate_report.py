@@ -14,6 +14,6 @@ with logged(snakemake.log[0]) as log:
     settings = from_params(ViewSettings, params.settings)
     tables_dir = Path(next(path for name, path in outputs.items() if name != "results")).parent
     for path in tabulate_report(
-        tables, inputs.manifests, settings, tables_dir, outputs.results, Path.cwd(), os.environ
+        tables, inputs.manifests, settings, tables_dir, outputs.results, Path.cwd(), os.environ, params.config
     ):
         log.info("wrote %s", path)

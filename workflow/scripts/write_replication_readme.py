@@ -22,5 +22,6 @@ with logged(snakemake.log[0]) as log:
         machine_info=machine(),
         seed=params.seed,
         benchmark_dir=params.benchmarks,
+        notebook=Path(inputs.notebook).read_text(encoding="utf-8"),
     )
     log.info("wrote %s", path)

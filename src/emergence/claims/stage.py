@@ -17,7 +17,7 @@ from emergence.claims.spec import load_claims
 from emergence.claims.targets import TARGETS_SCHEMA, targets_table
 from emergence.claims.variants import SOURCES_SCHEMA, sources_table
 from emergence.clean import GROUPS_SCHEMA, SCHEMAS
-from emergence.io import read_table, write_table
+from emergence.io import read_table, write_all
 from emergence.paper import PAPER_SCHEMAS
 
 Path = str | os.PathLike
@@ -54,16 +54,20 @@ def write_ledger(
     known = context(claims, frames, scope.country)
     tol = Tolerance.from_params(tolerance)
     ledger, variants = build_ledger(claims, frames, tol, scope, where)
-    write_table(ledger, outputs["ledger"], LEDGER_SCHEMA)
-    write_table(summarise(ledger), outputs["summary"], SUMMARY_SCHEMA)
-    write_table(sources_table(variants, where), outputs["sources"], SOURCES_SCHEMA)
-    write_table(consistency_table(doc.get("checks", []), known, tol, where), outputs["consistency"], CONSISTENCY_SCHEMA)
-    write_table(targets_table(doc, known, scope, where), outputs["targets"], TARGETS_SCHEMA)
+    write_all(
+        {
+            outputs["ledger"]: (ledger, LEDGER_SCHEMA),
+            outputs["summary"]: (summarise(ledger), SUMMARY_SCHEMA),
+            outputs["sources"]: (sources_table(variants, where), SOURCES_SCHEMA),
+            outputs["consistency"]: (consistency_table(doc.get("checks", []), known, tol, where), CONSISTENCY_SCHEMA),
+            outputs["targets"]: (targets_table(doc, known, scope, where), TARGETS_SCHEMA),
+        }
+    )
 
 
 def write_clusters(clusters_path: Path, companies_path: Path, outputs: dict[str, Path]) -> None:
     """The cluster tables (outputs keyed like CLUSTER_SCHEMAS)."""
     clusters = read_table(clusters_path, PAPER_SCHEMAS["clusters"])
     companies = read_table(companies_path, PAPER_SCHEMAS["cluster_companies"])
-    for name, frame in cluster_tables(clusters, companies).items():
-        write_table(frame, outputs[name], CLUSTER_SCHEMAS[name])
+    tables = cluster_tables(clusters, companies)
+    write_all({outputs[name]: (frame, CLUSTER_SCHEMAS[name]) for name, frame in tables.items()})

@@ -12,7 +12,7 @@ from emergence.counterfactuals.bai_perron import SELECTORS, SPECS
 from emergence.counterfactuals.panel import SERIES
 from emergence.counterfactuals.placebos import RUNS
 from emergence.errors import InputError
-from emergence.io import write_table
+from emergence.io import write_all
 from emergence.tables import Column, TableSchema
 
 WEIGHT_TOLERANCE = 1e-9
@@ -191,4 +191,4 @@ def write_tables(tables: Mapping[str, pd.DataFrame], outputs: Mapping[str, str])
     for name, path in outputs.items():
         if name not in tables:
             raise InputError(path, "table", f"a table '{name}' from the stage", sorted(tables))
-        write_table(tables[name], path, SCHEMAS[name])
+    write_all({path: (tables[name], SCHEMAS[name]) for name, path in outputs.items()})

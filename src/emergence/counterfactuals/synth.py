@@ -39,8 +39,13 @@ MAX_RESTARTS = 2
 RESTART_GAIN = 1e-9
 N_STARTS = 4
 # Lagrange multipliers above -QP_TOL count as non-negative in the inner problem (its entries are of order one,
-# since predictors are standardised and V sums to one).
+# since predictors are standardised and V sums to one), or above -QP_ROUNDING times the largest entry of the
+# problem where that is larger: a multiplier is a difference of gradient entries, whose rounding error is a few
+# units in the last place of the largest term. Predictors that vary little across units relative to their level
+# make the entries large (1e4 where units differ by a few percent), and a multiplier that is rounding error would
+# then bring a donor in and out of the support for ever. Below entries of about 70 the first bound rules.
 QP_TOL = 1e-12
+QP_ROUNDING = 64 * np.finfo(float).eps
 
 
 @dataclass(frozen=True)
@@ -214,30 +219,38 @@ def simplex_least_squares(
     """Minimise w'Hw/2 + c'w over the simplex (w >= 0, sum w = 1), H positive semi-definite, by a primal
     active-set method (Lawson and Hanson's, with the sum constraint). Returns w and its support, which a caller
     may pass back as the start of a nearby problem. The support is kept sorted so that the final linear solve,
-    and hence the result, does not depend on the path taken."""
+    and hence the result, does not depend on the path taken.
+
+    A donor enters the support when its multiplier is negative; in exact arithmetic its weight on the enlarged
+    support is then positive (the support's system is regular, because the old support was optimal). Where the
+    system is singular or the weight is not positive, the multiplier was rounding error, as happens when donors
+    are near copies of each other or more numerous than the predictors can tell apart: the current w is optimal
+    to working precision and is returned, rather than letting the donor enter and leave the support for ever."""
     n = len(c)
     diag = np.diag(H)
+    tol = max(QP_TOL, QP_ROUNDING * max(float(np.abs(c).max(initial=0.0)), float(np.abs(diag).max(initial=0.0))))
 
-    def solve(P: list[int]) -> np.ndarray:
-        """The minimiser on the support P with only the sum constraint (its KKT system; LAPACK's dgesv called
-        directly, since the systems are tiny and the call overhead is most of the cost)."""
+    def kkt(P: list[int]) -> tuple[np.ndarray, np.ndarray]:
         m = len(P)
         K = np.ones((m + 1, m + 1))
         K[:m, :m] = H.take(P, 0).take(P, 1)
         K[m, m] = 0.0
         rhs = np.ones(m + 1)
         rhs[:m] = -c.take(P)
-        _, _, z, info = dgesv(K, rhs)
-        if info != 0:  # singular: the donors of P are affinely dependent under V
-            z = np.linalg.lstsq(K, rhs, rcond=None)[0]
-        return z[:m]
+        return K, rhs
+
+    def solve(P: list[int]) -> np.ndarray | None:
+        """The minimiser on the support P with only the sum constraint (its KKT system; LAPACK's dgesv called
+        directly, since the systems are tiny and the call overhead is most of the cost); None if singular."""
+        _, _, z, info = dgesv(*kkt(P))
+        return None if info != 0 else z[: len(P)]
 
     w = np.zeros(n)
     P: list[int] = []
     if support:
         P = sorted(support)
         z = solve(P)
-        if z.min() > 0:
+        if z is not None and z.min() > 0:
             w[P] = z
         else:
             P = []
@@ -250,24 +263,31 @@ def simplex_least_squares(
         multipliers = gradient - gradient.take(P).sum() / len(P)
         multipliers[P] = 0.0
         j = int(np.argmin(multipliers))
-        if multipliers[j] >= -QP_TOL:
+        if multipliers[j] >= -tol:
             return w, P
-        P = sorted([*P, j])
+        entering = sorted([*P, j])
+        z = solve(entering)
+        if z is None or z[entering.index(j)] <= 0:
+            return w, P
+        P = entering
         while True:
-            z = solve(P)
-            if z.min() > 0:
+            if z is not None and z.min() > 0:
                 w[:] = 0.0
                 w[P] = z
                 break
-            # move from w towards z until the first weight reaches zero, and drop it from the support
+            if z is None:  # singular after a weight reached zero: the minimiser on P in the least-squares sense
+                z = np.linalg.lstsq(*kkt(P), rcond=None)[0][: len(P)]
+            # move from w towards z, the minimiser on P, until the first weight reaches zero, and drop it
             current = w[P]
-            blocking = np.flatnonzero(z <= 0)
-            steps = current[blocking] / (current[blocking] - z[blocking])
-            moved = current + float(steps.min()) * (z - current)
-            moved[blocking[int(np.argmin(steps))]] = 0.0
+            direction = z - current
+            falling = np.flatnonzero(direction < 0)
+            steps = current[falling] / -direction[falling]
+            moved = current + float(steps.min()) * direction
+            moved[falling[int(np.argmin(steps))]] = 0.0
             P = [i for i, value in zip(P, moved, strict=True) if value > 0]
             w[:] = 0.0
             w[P] = moved[moved > 0] / moved[moved > 0].sum()
+            z = solve(P)
     raise RuntimeError("simplex least squares: the active-set method did not converge")
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
 import numpy as np
-from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import TextPath
+from matplotlib.font_manager import FontProperties, findfont
+from matplotlib.textpath import TextToPath
 
 matplotlib.use("Agg")
 
@@ -19,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from emergence.errors import InputError  # noqa: E402
-from emergence.io import atomic_path  # noqa: E402
+from emergence.io import write_files  # noqa: E402
 
 HASH_SALT = "emergence"
 # Every figure's width: the report's 16 cm text width less a hair, so a figure is placed at its drawn size or a
@@ -100,9 +102,16 @@ def series_styles(n: int) -> list[SeriesStyle]:
 
 
 def _text_width_in(text: str, size_pt: float, weight: str) -> float:
-    """The printed width of one line of text in the style's font, measured by matplotlib's own text layout."""
+    """The printed width of one line of text in the style's font: the advance widths matplotlib's text layout
+    gives it (the room the line takes, not its ink), read from the font's metrics rather than its outlines."""
     prop = FontProperties(family=rcParams["font.family"], size=size_pt, weight=weight)
-    return TextPath((0, 0), text, prop=prop).get_extents().width / 72
+    return _layout_width_in(text, size_pt, findfont(prop))
+
+
+@functools.lru_cache(maxsize=8192)
+def _layout_width_in(text: str, size_pt: float, font_file: str) -> float:
+    prop = FontProperties(fname=font_file, size=size_pt)
+    return TextToPath().get_text_width_height_descent(text, prop, ismath=False)[0] / 72
 
 
 def _wrap(text: str, width_in: float, size_pt: float, weight: str = "normal") -> list[str]:
@@ -183,17 +192,23 @@ def events_note(events: Sequence[tuple[int, str]]) -> str:
     return "Dashed lines: " + "; ".join(f"{name} ({year})" for year, name in events) + "."
 
 
-def save_figure(fig: ReportFigure, stem: str | Path, formats: Sequence[str]) -> list[Path]:
-    """Lay `fig` out, then write it once per format beside `stem`, with no dates and fixed SVG ids, so rebuilds
-    give equal bytes."""
+def figure_files(fig: ReportFigure, stem: str | Path, formats: Sequence[str]) -> dict[Path, bytes]:
+    """Lay `fig` out, then render it once per format (path beside `stem` -> bytes), with no dates and fixed SVG
+    ids, so rebuilds give equal bytes; nothing is written, so a job writes its figures once all are drawn."""
     fig.finish()
-    paths = []
+    files = {}
     with matplotlib.rc_context({"svg.hashsalt": HASH_SALT}):
         for fmt in formats:
             if fmt not in SAVE_METADATA:
                 raise InputError("config", "figures.formats", f"one of {sorted(SAVE_METADATA)}", fmt)
-            path = Path(stem).with_suffix(f".{fmt}")
-            with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=fmt, metadata=SAVE_METADATA[fmt])
-            paths.append(path)
-    return paths
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, metadata=SAVE_METADATA[fmt])
+            files[Path(stem).with_suffix(f".{fmt}")] = buffer.getvalue()
+    return files
+
+
+def save_figure(fig: ReportFigure, stem: str | Path, formats: Sequence[str]) -> list[Path]:
+    """figure_files, written (every format or none)."""
+    files = figure_files(fig, stem, formats)
+    write_files(files)
+    return list(files)

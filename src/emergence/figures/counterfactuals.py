@@ -13,6 +13,7 @@ from emergence.counterfactuals.panel import LABELS, SERIES, UNITS
 from emergence.counterfactuals.placebos import FIT, SPACE
 from emergence.figures.common import WIDTH_IN, FigureText, legend_below, new_figure, series_styles
 from emergence.settings import ViewSettings
+from emergence.views.counterfactuals import MIN_WEIGHT, main_designs, named_donors
 from emergence.views.labels import country_names, number, source_label
 
 SOURCE = f"{source_label('etd')}, every country of the release; the project's counterfactual stage"
@@ -23,13 +24,6 @@ SHORT = {
     "manufacturing_emp_share": "Manuf. employment",
     "labour_productivity_log": "Productivity",
 }
-MIN_WEIGHT = 0.005  # donors below half a percent are left out of the weights figure
-
-
-def _main(fits: pd.DataFrame) -> pd.DataFrame:
-    """The main design's row of each outcome, in the stage's order of series."""
-    main = fits[fits["design"] == "main"].set_index("outcome")
-    return main.loc[[s for s in SERIES if s in main.index]]
 
 
 def _name(names: Mapping[str, str], code: str) -> str:
@@ -39,7 +33,7 @@ def _name(names: Mapping[str, str], code: str) -> str:
 def synthetic_control(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, title: str) -> Figure:
     """One row per outcome: the actual and synthetic paths, then the gap among the gaps of the placebos kept."""
     names = country_names(tables["countries"])
-    main = _main(tables["counterfactuals_synth_fits"])
+    main = main_designs(tables["counterfactuals_synth_fits"])
     paths, runs = tables["counterfactuals_synth_paths"], tables["counterfactuals_synth_runs"]
     year = int(main["treatment_year"].iloc[0])
     focus = _name(names, str(main["treated"].iloc[0]))
@@ -85,7 +79,7 @@ def synthetic_control(tables: Mapping[str, pd.DataFrame], settings: ViewSettings
 def synthetic_control_weights(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, title: str) -> Figure:
     """One panel per outcome: the donors' weights in the main design, largest first."""
     names = country_names(tables["countries"])
-    main = _main(tables["counterfactuals_synth_fits"])
+    main = main_designs(tables["counterfactuals_synth_fits"])
     weights = tables["counterfactuals_synth_weights"]
     year = int(main["treatment_year"].iloc[0])
     focus = _name(names, str(main["treated"].iloc[0]))
@@ -100,8 +94,7 @@ def synthetic_control_weights(tables: Mapping[str, pd.DataFrame], settings: View
     fig, axes = new_figure(text, nrows, ncols, figsize=(WIDTH_IN, 2.3 * nrows + 1.4))
     (style,) = series_styles(1)
     for ax, (outcome, design) in zip(axes.flat, main.iterrows(), strict=False):
-        rows = weights[(weights["outcome"] == outcome) & (weights["treatment_year"] == year)]
-        shown = rows[rows["weight"] >= MIN_WEIGHT].sort_values(["weight", "donor"], ascending=[True, False])
+        shown = named_donors(weights, outcome, year).iloc[::-1]  # barh draws the first row at the bottom
         ax.barh(list(shown["donor"]), shown["weight"], color=style.color)
         ax.set_xlim(0, 1)
         ax.set_title(f"{LABELS[outcome]}\npre-RMSPE {number(design['pre_rmspe'], 2)}", loc="left", fontsize=8)

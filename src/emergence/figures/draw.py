@@ -15,7 +15,8 @@ import pandas as pd  # noqa: E402
 
 from emergence import registry  # noqa: E402
 from emergence.errors import InputError  # noqa: E402
-from emergence.figures.common import save_figure  # noqa: E402
+from emergence.figures.common import figure_files  # noqa: E402
+from emergence.io import write_files  # noqa: E402
 from emergence.registry import figures_of  # noqa: E402
 from emergence.settings import ViewSettings
 
@@ -28,8 +29,9 @@ def draw_family(
     formats: Sequence[str],
     style: str | Path,
 ) -> list[Path]:
-    """Draw every figure of `family` with the style file `style` and save it as outdir/<name>.<format>."""
-    paths = []
+    """Draw every figure of `family` with the style file `style` and save it as outdir/<name>.<format>: all of
+    them once every one is drawn, so a figure that fails leaves none of the family."""
+    files: dict[Path, bytes] = {}
     for spec in figures_of(family):
         missing = [t for t in spec.tables if t not in tables]
         if missing:
@@ -38,8 +40,9 @@ def draw_family(
         draw = getattr(importlib.import_module(f"emergence.figures.{module_name}"), function_name)
         with matplotlib.style.context(str(style)):
             fig = draw({t: tables[t] for t in spec.tables}, settings, spec.title)
-            paths += save_figure(fig, Path(outdir) / spec.name, formats)
-    return paths
+            files.update(figure_files(fig, Path(outdir) / spec.name, formats))
+    write_files(files)
+    return list(files)
 
 
 def draw_family_files(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from emergence.io import write_table
+from emergence.io import write_all
 from emergence.models.breaks import SPECS
 from emergence.models.diagnostics import VERDICTS
 from emergence.models.forecast import MODELS
@@ -212,6 +212,5 @@ OUTPUTS = {
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], paths: Mapping[str, str]) -> None:
-    """Write each table to the path given under its name, validated by its schema."""
-    for name, path in paths.items():
-        write_table(tables[name], path, OUTPUTS[name])
+    """Write each table to the path given under its name, validated by its schema (all of them, or none)."""
+    write_all({path: (tables[name], OUTPUTS[name]) for name, path in paths.items()})

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.io import read_table, write_table
+from emergence.io import read_table, write_all
 from emergence.paper import CLUSTERS_SCHEMA
 from emergence.regions.tidy import CENSUS_SCHEMA, FIELDS_SCHEMA
 from emergence.settings import RegionSettings
@@ -377,4 +377,5 @@ def write_regions(
     fields = read_table(inputs["fields"], FIELDS_SCHEMA)
     clusters = read_table(inputs["clusters"], CLUSTERS_SCHEMA)
     tables = analyse_regions(census, fields, clusters, settings, str(inputs["clusters"]))
-    return {name: write_table(tables[name], outputs[name], SCHEMAS[name]) for name in SCHEMAS}
+    written = write_all({outputs[name]: (tables[name], SCHEMAS[name]) for name in SCHEMAS})
+    return {name: written[outputs[name]] for name in SCHEMAS}

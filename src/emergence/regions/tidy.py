@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.io import write_table
+from emergence.io import write_all
 from emergence.sources.hcp_census import read, read_fields
 from emergence.tables import Column, TableSchema
 
@@ -300,4 +300,5 @@ def write_census(folder: str | os.PathLike, outputs: dict[str, str | os.PathLike
         "fields": fields(folder),
     }
     schemas = {"units": UNITS_SCHEMA, "census": CENSUS_SCHEMA, "fields": FIELDS_SCHEMA}
-    return {name: write_table(tables[name], outputs[name], schemas[name]) for name in schemas}
+    written = write_all({outputs[name]: (tables[name], schemas[name]) for name in schemas})
+    return {name: written[outputs[name]] for name in schemas}

@@ -14,6 +14,7 @@ from emergence.errors import InputError
 from emergence.report.comparison import GROUPS, side_by_side
 from emergence.report.tabulate import ReportTable
 from emergence.settings import SAMPLE_ID, ViewSettings
+from emergence.views import counterfactuals
 from emergence.views.claims import BASIS_LABELS, STATUS_LABELS, status_counts
 from emergence.views.labels import country_names, short_source, source_label
 from emergence.views.models import (
@@ -325,6 +326,28 @@ TABLES: tuple[ReportTable, ...] = (
         "Amraoui et al. (2019) for the targets; the project's claims stage for the outcomes",
         "Year: the last year of the outcome; n/a where no series measures the target.",
         column_decimals={"Target": None, "Outcome": None, "% of the way": 0},
+    ),
+    ReportTable(
+        "synth_donor_weights",
+        "Donor weights of the synthetic controls",
+        ("countries", "counterfactuals_synth_fits", "counterfactuals_synth_weights"),
+        counterfactuals.donor_weights,
+        f"{source_label('etd')}, every country of the release; the project's counterfactual stage",
+        f"Treatment at the first launch year. Donors with a weight of at least {100 * counterfactuals.MIN_WEIGHT:g} % "
+        "are named; where the others carry any weight, the last row of an outcome adds them up. Each outcome's "
+        "weights sum to one.",
+        decimals=3,
+    ),
+    ReportTable(
+        "synth_balance",
+        "Predictor balance: the focus country, its synthetic control and the mean of the donors",
+        ("countries", "counterfactuals_synth_balance", "counterfactuals_synth_fits"),
+        counterfactuals.predictor_balance,
+        f"{source_label('etd')}, every country of the release; the project's counterfactual stage",
+        "Predictors: the outcome's mean over each stretch of the years before treatment and its value in the last "
+        "of them, in the outcome's unit. V: the predictor's weight in the fit (each outcome's sum to one).",
+        decimals=2,
+        column_decimals={"V": 3},
     ),
     *SIDE_BY_SIDE,
     ReportTable("sources", "Data sources", ("sources",), sources, "the snapshots' manifests (data/raw)"),

@@ -146,11 +146,15 @@ def software_versions(packages: Sequence[str] = PACKAGES) -> dict[str, str]:
 
 
 def build_info(repo: str | os.PathLike, environ: Mapping[str, str]) -> dict:
-    """Commit, package version, build date (and its epoch, for the PDF's timestamp) and software versions, for the
+    """Commit, whether the tree differed from it and in which files (None: not known, neither git nor a provenance
+    file says), package version, build date (and its epoch, for the PDF's timestamp) and software versions, for the
     results file and the title page."""
     epoch = release_epoch(repo, environ)
+    tree = checkout.provenance(repo)
     return {
         "commit": git_commit(repo),
+        "modified": tree.get("modified"),
+        "modified_files": tree.get("modified_files", []),
         "version": emergence.__version__,
         "date": build_date(epoch),
         "epoch": epoch,

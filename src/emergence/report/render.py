@@ -6,6 +6,10 @@ parses it once; figures and tables are numbered and `@fig-name` / `@tbl-name` re
 "Table N" here, so the three formats carry the same numbers; pandoc's citeproc then renders the citations and the
 bibliography, into HTML with every figure embedded, into Word, and into Typst, which the typst package compiles to
 PDF. No TeX, no network, no clock: every date is the build's.
+
+The HTML alone says where things come from: each quoted number is a span whose tooltip names its results key, the
+tables, rules and raw files behind it (emergence.report.templates; the other formats keep only the number), and
+each figure and table has a caption line naming the rule and script that made it (emergence.report.lineage).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -24,7 +29,8 @@ import typst
 import yaml
 
 from emergence.errors import InputError
-from emergence.io import atomic_path, write_bytes, write_text
+from emergence.io import atomic_path, atomic_paths, write_bytes, write_text
+from emergence.report.lineage import artefact_captions, number_origins
 from emergence.report.notebook import execute_notebook, notebook_parameters
 from emergence.report.results_file import read_results
 from emergence.report.templates import fill_notebook
@@ -58,6 +64,8 @@ thead th { border-bottom: 1px solid #444; }
 tbody tr:last-child td { border-bottom: 1px solid #444; }
 th, td { padding: 0.2em 0.6em; }
 td, th, p, li, a, code { overflow-wrap: anywhere; }
+span.num { border-bottom: 1px dotted #888; cursor: help; }
+.made-by { color: #555; font-size: 0.9em; }
 #refs > div { margin-bottom: 0.5em; padding-left: 2em; text-indent: -2em; }
 </style>"""
 # Figures float to the top or bottom of a page (so a figure that does not fit leaves no half-empty page behind);
@@ -273,13 +281,43 @@ def _document(ast: dict, meta: dict, first: Sequence[dict] = ()) -> bytes:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
+MADE_BY_CLASS = "made-by"
+
+
+def with_captions(ast: dict, captions: Mapping[str | None, str]) -> dict:
+    """A copy of `ast` whose labelled figures and tables end their caption with a line saying what made them
+    (`captions` by label; the line under None for those no entry names, the notebook's own tables)."""
+    doc = copy.deepcopy(ast)
+
+    def visit(node: dict) -> None:
+        if node["t"] not in FLOAT_BLOCKS:
+            return
+        label, inlines = node["c"][0][0], _caption_plain(node["c"][1])
+        text = captions.get(label, captions.get(None))
+        if not label or inlines is None or text is None:
+            return
+        words = [part for word in text.split() for part in ({"t": "Space"}, {"t": "Str", "c": word})][1:]
+        inlines += [{"t": "LineBreak"}, {"t": "Span", "c": [["", [MADE_BY_CLASS], []], words]}]
+
+    _walk(doc["blocks"], visit)
+    return doc
+
+
 COMMON_ARGS = ("--from", "json", "--standalone", "--number-sections", "--wrap=none", "--citeproc")
 
 
 def render_html(
-    ast: dict, fields: Mapping, output: str | os.PathLike, cwd: str | os.PathLike, bib: str | os.PathLike, epoch: int
+    ast: dict,
+    fields: Mapping,
+    output: str | os.PathLike,
+    cwd: str | os.PathLike,
+    bib: str | os.PathLike,
+    epoch: int,
+    captions: Mapping[str | None, str] | None = None,
 ) -> None:
-    """A single HTML file with figures and styles embedded, so it opens anywhere without its folder."""
+    """A single HTML file with figures and styles embedded, so it opens anywhere without its folder; with
+    `captions`, each figure and table says what made it."""
+    ast = with_captions(ast, captions) if captions else ast
     args = [
         *COMMON_ARGS,
         "--to",
@@ -356,16 +394,20 @@ def render_report(
     fields: Mapping,
     bibliography: str | os.PathLike,
     epoch: int,
+    captions: Mapping[str | None, str] | None = None,
+    nb: nbformat.NotebookNode | None = None,
 ) -> str:
     """Render the executed `notebook` to the `outputs` by format (html, pdf, docx); figure paths resolve from the
-    notebook's folder. Returns the report's Markdown."""
-    nb = nbformat.read(str(notebook), as_version=4)
+    notebook's folder; `captions`: the HTML's line under each figure and table (with_captions); `nb`: the notebook
+    to render in place of the file's (its prose marked with the numbers' origins). Returns the report's Markdown."""
+    nb = nb if nb is not None else nbformat.read(str(notebook), as_version=4)
     markdown = notebook_markdown(nb)
     cwd = Path(notebook).resolve().parent
     ast = cross_referenced(markdown, cwd, epoch)
-    renderers = {"html": render_html, "pdf": render_pdf, "docx": render_docx}
-    for fmt, path in outputs.items():
-        renderers[fmt](ast, fields, path, cwd, bibliography, epoch)
+    renderers = {"html": partial(render_html, captions=captions), "pdf": render_pdf, "docx": render_docx}
+    with atomic_paths(list(outputs.values())) as tmps:  # every format, or none if one fails
+        for fmt, tmp in zip(outputs, tmps, strict=True):
+            renderers[fmt](ast, fields, tmp, cwd, bibliography, epoch)
     return markdown
 
 
@@ -375,11 +417,14 @@ def render_report_files(
     outputs: Mapping[str, str | os.PathLike],
     report: Mapping,
     bibliography: str | os.PathLike,
+    captions: Mapping[str | None, str] | None = None,
+    nb: nbformat.NotebookNode | None = None,
 ) -> str:
     """render_report with the title page from the config's `report` block and the build (date, version, commit,
     and the PDF's timestamp) from the results."""
     build = read_results(results)["build"]
-    return render_report(notebook, outputs, title_block(report, build), bibliography, build["epoch"])
+    fields = title_block(report, build)
+    return render_report(notebook, outputs, fields, bibliography, build["epoch"], captions, nb)
 
 
 def publish_report(
@@ -392,13 +437,21 @@ def publish_report(
     bibliography: str | os.PathLike,
     outputs: Mapping[str, str | os.PathLike],
     report: Mapping,
+    rules: Sequence[Mapping],
+    manifests: Sequence[str | os.PathLike],
     kernel: str,
     timeout: int,
 ) -> str:
     """Execute the notebook `source` into `executed` with its inputs (results file, figures, tables), fill its prose
-    templates from the results, then render it to the `outputs`. One job, not two: rendering always follows execution, and a job of its own would add
-    a process start at the very end of every build."""
-    execute_notebook(source, executed, notebook_parameters(executed, results, figures, tables), kernel, timeout)
-    filled = fill_notebook(nbformat.read(str(executed), as_version=4), read_results(results))
-    write_text(executed, nbformat.writes(filled))
-    return render_report_files(executed, results, outputs, report, bibliography)
+    templates from the results, then render it to the `outputs` with each number marked with its origin (the
+    executed notebook keeps the plain prose). `rules`: the workflow's rules ({rule, script, outputs, inputs}) and
+    `manifests`, the snapshots', to trace numbers, figures and tables to. One job, not two: rendering always
+    follows execution, and a job of its own would add a process start at the very end of every build."""
+    with atomic_path(executed) as notebook:  # beside `executed`, so relative paths hold; kept if every render is
+        execute_notebook(source, notebook, notebook_parameters(executed, results, figures, tables), kernel, timeout)
+        origins = number_origins(rules, manifests)
+        nb, values = nbformat.read(str(notebook), as_version=4), read_results(results)
+        marked = fill_notebook(nb, values, origins)
+        write_text(notebook, nbformat.writes(fill_notebook(nb, values)))
+        captions = artefact_captions(rules)
+        return render_report_files(notebook, results, outputs, report, bibliography, captions, marked)

@@ -19,7 +19,9 @@ from emergence.errors import InputError
 from emergence.io import write_text
 from emergence.report.comparison import comparison
 from emergence.settings import SAMPLE_ID, ViewSettings
-from emergence.views.labels import country_names
+from emergence.views.counterfactuals import named_donors
+from emergence.views.coverage import lacking
+from emergence.views.labels import country_names, source_label
 from emergence.views.models import (
     BREAK_SERIES,
     DISCUSSED_BREAKS,
@@ -360,6 +362,13 @@ def models(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
     }
 
 
+def coverage(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
+    """The sources that hold no row for some configured country, with those countries, so the report says so in
+    words where a table would print "n/a" or a figure leave a line out."""
+    gaps = lacking(inputs["coverage"], settings.countries)
+    return {"lacking": [{"source": s, "label": source_label(s), "countries": c} for s, c in gaps.items()]}
+
+
 def names(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
     """Each configured country's name as its publisher writes it."""
     return country_names(inputs["countries"])
@@ -487,8 +496,7 @@ def counterfactuals(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) 
     main = fits[fits["design"] == "main"]
     synth = []
     for r in main.itertuples():
-        w = weights[(weights["outcome"] == r.outcome) & (weights["treatment_year"] == r.treatment_year)]
-        top = w[w["weight"] > 0.005].sort_values("weight", ascending=False, kind="mergesort").head(5)
+        top = named_donors(weights, r.outcome, r.treatment_year, top=5)
         variants = fits[(fits["outcome"] == r.outcome) & (fits["design"] != "main")]
         synth.append(
             {
@@ -507,8 +515,11 @@ def counterfactuals(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) 
         )
     pretrend = inputs["counterfactuals_event_pretrend"]
     breaks = inputs["counterfactuals_break_dates"]
+    variants = fits[fits["design"] != "main"]
     return {
         "synth": synth,
+        "pre_rmspe_k": float(main["pre_rmspe_k"].iloc[0]),
+        "variant_placebos": bool(variants["placebos"].notna().any()),
         "pretrend_p": {"min": float(pretrend["p_bootstrap"].min()), "max": float(pretrend["p_bootstrap"].max())},
         "breaks": [
             {
@@ -523,6 +534,7 @@ def counterfactuals(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) 
 
 SECTIONS: tuple[Section, ...] = (
     Section("names", ("countries",), names),
+    Section("coverage", ("coverage",), coverage),
     Section("paper", ("claims_ledger",), comparison),
     Section("targets", ("claims_targets",), targets),
     Section("trade", ("wdi",), trade),
@@ -603,4 +615,9 @@ def _plain(value: object) -> object:
 
 
 def write_results(results: Mapping, path: str | os.PathLike) -> None:
-    write_text(path, json.dumps(_plain(results), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    write_text(path, results_json(results))
+
+
+def results_json(results: Mapping) -> str:
+    """The results file's text: sorted keys, plain JSON values, so the same results give the same bytes."""
+    return json.dumps(_plain(results), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.io import read_table, write_bytes, write_table, write_text
+from emergence.io import read_table, table_to_csv, write_files
 from emergence.settings import ViewSettings
 from emergence.tables import Column, TableSchema
 from emergence.views.labels import number
@@ -195,6 +195,16 @@ def write_report_table(
     table: ReportTable, inputs: Mapping[str, pd.DataFrame], settings: ViewSettings, outdir: str | os.PathLike
 ) -> list[Path]:
     """Build `table` once and write outdir/<name>.csv, .md, .tex and .html."""
+    files = report_table_files(table, inputs, settings, outdir)
+    write_files(files)
+    return list(files)
+
+
+def report_table_files(
+    table: ReportTable, inputs: Mapping[str, pd.DataFrame], settings: ViewSettings, outdir: str | os.PathLike
+) -> dict[Path, bytes]:
+    """`table` built once and validated, as the bytes of outdir/<name>.csv, .md, .tex and .html, not yet written
+    (a job writes its files once all of them are made)."""
     missing = [name for name in table.inputs if name not in inputs]
     if missing:
         raise InputError(f"report table {table.name}", "inputs", f"tables {list(table.inputs)}", f"missing {missing}")
@@ -203,15 +213,27 @@ def write_report_table(
     if df.empty:
         raise InputError(f"report table {table.name}", "rows", "at least one row built from its inputs", "none")
     stem = Path(outdir) / table.name
-    write_table(df.assign(**{ROW: range(1, len(df) + 1)}), stem.with_suffix(".csv"), csv_schema(df, table))
-    for suffix, render in ((".md", to_markdown), (".tex", to_latex), (".html", to_html)):
-        write_text(stem.with_suffix(suffix), render(df, table))
-    return [stem.with_suffix(f".{fmt}") for fmt in FORMATS]
+    csv = stem.with_suffix(".csv")
+    rows = csv_schema(df, table).validate(df.assign(**{ROW: range(1, len(df) + 1)}), where=str(csv))
+    texts = {
+        "csv": table_to_csv(rows),
+        "md": to_markdown(df, table),
+        "tex": to_latex(df, table),
+        "html": to_html(df, table),
+    }
+    return {stem.with_suffix(f".{fmt}"): texts[fmt].encode("utf-8") for fmt in FORMATS}
 
 
 def write_tables_workbook(tables: Sequence[ReportTable], tables_dir: str | os.PathLike) -> Path:
-    """tables_dir/report_tables.xlsx: a contents sheet, then each table's exact values (from its CSV) under its
-    title, with its source and note; fixed workbook properties, so the same tables give the same bytes."""
+    """tables_dir/report_tables.xlsx from the tables' CSV files there (tables_workbook)."""
+    path = Path(tables_dir) / WORKBOOK
+    write_files({path: tables_workbook(tables, lambda name: read_table(Path(tables_dir) / f"{name}.csv"))})
+    return path
+
+
+def tables_workbook(tables: Sequence[ReportTable], csv: Callable[[str], pd.DataFrame]) -> bytes:
+    """A contents sheet, then each table's exact values (its CSV, as `csv` reads it by name) under its title,
+    with its source and note; fixed workbook properties, so the same tables give the same bytes."""
     contents: list[tuple] = [("sheet", "table", "title", "source")]
     sheets = []
     for table in tables:
@@ -220,11 +242,9 @@ def write_tables_workbook(tables: Sequence[ReportTable], tables_dir: str | os.Pa
             raise InputError(
                 f"report table {table.name}", "name", f"a name unique in its first {SHEET_NAME_MAX} letters"
             )
-        df = read_table(Path(tables_dir) / f"{table.name}.csv").drop(columns=ROW)
+        df = csv(table.name).drop(columns=ROW)
         body = [tuple(None if pd.isna(v) else v for v in row) for row in df.itertuples(index=False)]
         footer = [(f"{label}: {text}",) for label, text in _footer(table)]
         sheets.append((sheet, [(table.title,), (), tuple(df.columns), *body, (), *footer]))
         contents.append((sheet, table.name, table.title, table.source))
-    path = Path(tables_dir) / WORKBOOK
-    write_bytes(path, write_workbook([("contents", contents), *sheets]))
-    return path
+    return write_workbook([("contents", contents), *sheets])

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.sources.common import Extract, Meta, header_index, tidy_sector_sheet, with_shares
+from emergence.settings import Gaps
+from emergence.sources.common import Extract, Meta, default_gaps, header_index, tidy_sector_sheet, with_shares
 from emergence.workbook import read_sheet, write_workbook
 
 META = Meta(
@@ -63,13 +64,13 @@ def release_of(path: Path) -> str:
     raise InputError(path, f"sheet '{NOTES_SHEET}'", "a line 'Release: <day> <month> <year>'")
 
 
-def extract(paths: list[Path], countries: list[str]) -> list[Extract]:
-    """The Notes sheet whole, and the Data sheet's header and rows of the wanted countries."""
+def extract(paths: list[Path], countries: list[str] | None) -> list[Extract]:
+    """The Notes sheet whole, and the Data sheet's header and rows of the wanted countries (None: all)."""
     (path,) = paths
     rows = read_sheet(path, DATA_SHEET)
     width = _width(rows[0])
     col = header_index(rows[0], ID_COLUMNS, str(path), f"sheet '{DATA_SHEET}', header row")
-    kept = [r[:width] for r in rows[1:] if r[col["cnt"]] in countries]
+    kept = [r[:width] for r in rows[1:] if countries is None or r[col["cnt"]] in countries]
     present = sorted({r[col["cnt"]] for r in kept})
     notes = [tuple(r) for r in read_sheet(path, NOTES_SHEET)]
     data = write_workbook([(NOTES_SHEET, notes), (DATA_SHEET, [rows[0][:width], *kept])])
@@ -83,17 +84,24 @@ def _width(header: tuple) -> int:
     return len(names)
 
 
-def clean(path: Path, countries: list[str]) -> pd.DataFrame:
+def clean(path: Path, countries: list[str], gaps: Gaps | None = None) -> pd.DataFrame:
     """Tidy levels (va_current, va_constant, emp) and shares for the countries wanted, checked on the way."""
+    return read(path, countries, gaps)[0]
+
+
+def read(path: Path, countries: list[str], gaps: Gaps | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tidy table and the gaps accepted (as `gaps` accepts, by default the config schema's `sources.etd.gaps`:
+    none, as the database has a value in every cell of 1990-2018). Rows of countries not wanted are passed over."""
     ids = ("cnt", "var", "year")
-    tidy = tidy_sector_sheet(path, DATA_SHEET, ids, LEAVES, TOTAL, VARIABLES, countries, "etd")
+    gaps = gaps or default_gaps("etd")
+    tidy, found = tidy_sector_sheet(path, DATA_SHEET, ids, LEAVES, TOTAL, VARIABLES, countries, "etd", gaps)
     missing = [c for c in countries if c not in set(tidy["country"])]
     if missing:
         rows = read_sheet(path, DATA_SHEET)
         cnt = header_index(rows[0], ["cnt"], str(path), f"sheet '{DATA_SHEET}', header row")["cnt"]
         present = sorted({r[cnt] for r in rows[1:] if r[cnt]})
         raise InputError(path, "countries", f"countries present in the file ({present})", missing)
-    return with_shares(tidy, SHARE_UNITS)
+    return with_shares(tidy, SHARE_UNITS), found
 
 
 def country_names(path: Path, countries: list[str]) -> pd.DataFrame:

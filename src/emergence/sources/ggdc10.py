@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from emergence.codes import COUNTRY
 from emergence.errors import InputError
-from emergence.sources.common import Extract, Meta, header_index, tidy_sector_sheet, with_shares
+from emergence.settings import Gaps
+from emergence.sources.common import Extract, Meta, default_gaps, header_index, tidy_sector_sheet, with_shares
 from emergence.workbook import read_sheet, write_workbook
 
 META = Meta(
@@ -39,9 +41,6 @@ LEAVES = {
     "Community, social and personal services": "community",
 }
 TOTAL = "Summation of sector GDP"
-# The publisher's own markers for a cell without a number: a single space, and (Morocco's employment in
-# community services) a note that the figure is counted in government services.
-BLANKS = ("", "incl in gov. services")
 VARIABLES = {
     "VA": ("va_current", "million LCU, current prices"),
     "VA_Q05": ("va_constant", "million LCU, constant 2005 prices"),
@@ -65,11 +64,18 @@ def release_of(path: Path) -> str:
     return datetime.strptime(match.group(1) + match.group(2), "%b%y").strftime("%Y-%m")
 
 
-def extract(paths: list[Path], countries: list[str]) -> list[Extract]:
+def extract(paths: list[Path], countries: list[str] | None) -> list[Extract]:
+    """The notes sheet whole, and the data sheet's header and rows of the wanted countries. None: every country
+    the reader can read, an ISO code with the variables it knows (not West Germany's 1991 prices, DEW, nor the
+    alternative Nigerian series at 2010 prices, NGA(alt))."""
     (path,) = paths
     rows = read_sheet(path, DATA_SHEET)
     col = header_index(rows[0], ID_COLUMNS, str(path), f"sheet '{DATA_SHEET}', header row")
-    codes = {FROM_ISO3.get(c, c) for c in countries}
+    if countries is None:
+        unread = {r[col["Country"]] for r in rows[1:] if r[col["Variable"]] not in VARIABLES}
+        codes = {r[col["Country"]] for r in rows[1:] if COUNTRY.fullmatch(str(r[col["Country"]]))} - unread
+    else:
+        codes = {FROM_ISO3.get(c, c) for c in countries}
     kept = [r for r in rows[1:] if r[col["Country"]] in codes]
     present = sorted({TO_ISO3.get(r[col["Country"]], r[col["Country"]]) for r in kept})
     notes = read_sheet(path, NOTES_SHEET)
@@ -77,32 +83,24 @@ def extract(paths: list[Path], countries: list[str]) -> list[Extract]:
     return [Extract(release=release_of(path), name=path.name, data=data, upstreams=(path,), countries=present)]
 
 
-def clean(path: Path, countries: list[str]) -> pd.DataFrame:
+def clean(path: Path, countries: list[str], gaps: Gaps | None = None) -> pd.DataFrame:
     """Tidy levels and shares for those of the wanted countries that the database covers."""
-    ids = ("Country", "Variable", "Year")
-    tidy = tidy_sector_sheet(
-        path, DATA_SHEET, ids, LEAVES, TOTAL, VARIABLES, countries, "ggdc10", to_iso3=TO_ISO3, blanks=BLANKS
-    )
-    return with_shares(_complete_years(tidy), SHARE_UNITS)
+    return read(path, countries, gaps)[0]
 
 
-def _complete_years(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Keep, per country and variable, the last unbroken run of years in which every reported sector is present.
+def read(path: Path, countries: list[str], gaps: Gaps | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tidy table and the gaps accepted (as `gaps` accepts, by default the config schema's `sources.ggdc10.gaps`).
 
-    The database has scattered early values (Morocco's current-price VA before 1970); shares and models need
-    complete cross-sections without gaps.
+    The database lays every series on a grid of years from the late 1940s: the years before a series starts
+    have no value in any sector (cells empty or a single space), and are left out as the publisher's filler.
+    Where a sector is not reported apart (Morocco's and Egypt's employment in community services, 'incl in gov.
+    services'), it has no row in those years and the total still adds up.
     """
-    keep = []
-    for _, group in tidy.groupby(["country", "variable"], sort=True):
-        wide = group.pivot(index="year", columns="sector", values="value")
-        complete = set(wide.index[wide.notna().all(axis=1)])
-        if not complete:
-            continue
-        end = start = max(complete)
-        while start - 1 in complete:
-            start -= 1
-        keep.append(group[group["year"].between(start, end)])
-    return pd.concat(keep, ignore_index=True) if keep else tidy.iloc[:0]
+    ids = ("Country", "Variable", "Year")
+    tidy, found = tidy_sector_sheet(
+        path, DATA_SHEET, ids, LEAVES, TOTAL, VARIABLES, countries, "ggdc10", gaps or default_gaps("ggdc10"), TO_ISO3
+    )
+    return with_shares(tidy, SHARE_UNITS), found
 
 
 CONCORDANCE_LEAVES = tuple(LEAVES.values())

@@ -208,13 +208,19 @@ def _check_codes(frame: pd.DataFrame, where: str, level: str | None) -> None:
 
 
 def read(folder: str | Path, name: str, variables: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One data file of the snapshot: codes as strings, checked; `variables` as numbers, checked.
+    """One data file of the snapshot: codes as strings, checked; `variables` as numbers, checked; each column
+    named once (pandas would rename a second 'x' to 'x.1' and read on).
 
-    Empty cells (HCP's '-' and '…', nothing to report) are missing values.
+    Empty cells (HCP's '-' and '…', nothing to report) are missing values; no row is left out.
     """
     path = Path(folder) / name
     where = str(path)
     try:
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        twice = sorted({c for c in header if header.count(c) > 1})
+        if twice:
+            raise InputError(where, "header row", "each column once", f"{twice} more than once")
         with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
             frame = pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[""])
     except FileNotFoundError:

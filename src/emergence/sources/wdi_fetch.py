@@ -15,13 +15,14 @@ from emergence.codes import COUNTRY, checked
 from emergence.download import Client, Download
 from emergence.errors import InputError
 from emergence.io import write_bytes
-from emergence.sources.wdi import INDICATORS
+from emergence.sources.wdi import default_indicators
 
 BASE = "https://api.worldbank.org/v2"
 MAX_MB = 100  # about 1 MB of pages for the four default countries
 PER_PAGE = 1000
 YEAR = re.compile(r"[0-9]{4}")
 WHOLE = re.compile(r"[0-9]+")
+DDF_NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 
 
 class Number(str):
@@ -33,10 +34,26 @@ def code(indicator: str) -> str:
     return indicator.upper().replace("_", ".")
 
 
-def download(client: Client, base: str, folder: Path, countries: list[str], per_page: int = PER_PAGE) -> list[Download]:
-    """Every indicator, page by page; the release is the date the World Bank last updated the data."""
+def ddf_name(text: str, where: str = "command line") -> str:
+    """A DDF indicator name from either spelling ('NE.EXP.GNFS.ZS' or 'ne_exp_gnfs_zs'), as the files name it."""
+    name = text.strip().lower().replace(".", "_")
+    if not DDF_NAME.fullmatch(name):
+        raise InputError(where, "--indicators", "World Bank codes such as NE.EXP.GNFS.ZS (or ne_exp_gnfs_zs)", text)
+    return name
+
+
+def download(
+    client: Client,
+    base: str,
+    folder: Path,
+    countries: list[str],
+    per_page: int = PER_PAGE,
+    indicators: list[str] | None = None,
+) -> list[Download]:
+    """Each indicator (by DDF name; default: the schema's `sources.wdi.indicators`), page by page; the release is
+    the date the World Bank last updated the data."""
     paths, urls, updated = [], [], set()
-    for indicator in sorted(INDICATORS):
+    for indicator in sorted(set(indicators or default_indicators())):
         rows, page, pages, total = [], 1, 1, 0
         while page <= pages:
             query = urlencode({"format": "json", "per_page": per_page, "page": page})

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.io import write_table
+from emergence.io import write_all
 from emergence.structure import decomposition, elasticity, shift_share
 from emergence.tables import Column, TableSchema, tidy_schema
 
@@ -135,6 +135,5 @@ SCHEMAS = {
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], paths: Mapping[str, str]) -> None:
-    """Write each table to the path given under its name, validated by its schema."""
-    for name, path in paths.items():
-        write_table(tables[name], path, SCHEMAS[name])
+    """Write each table to the path given under its name, validated by its schema (all of them, or none)."""
+    write_all({path: (tables[name], SCHEMAS[name]) for name, path in paths.items()})
