@@ -61,6 +61,23 @@ def test_the_real_schema_lists_a_changed_setting_and_nothing_the_config_leaves_a
     assert {"key": "reconciliation.tolerance_pp", "value": "1.5", "default": "1.0"} in changed
     assert {s["key"] for s in changed} - default == {"reconciliation.tolerance_pp"}
     assert not {k.split(".")[0] for k in default} & {"countries", "focus", "releases", "concordance"}
+    written = read_yaml(CONFIG)  # a setting the file leaves out is its default, so only the file's own keys can differ
+    for key in default:
+        node = written
+        for part in key.split("."):
+            assert isinstance(node, dict) and part in node, key
+            node = node[part]
+
+
+def test_a_default_beside_a_ref_and_a_blocks_own_default_are_the_defaults_compared_with():
+    schema = {
+        "$defs": {"gaps": {"type": "object", "properties": {"years": {"default": "none"}, "cells": {"default": []}}}},
+        "properties": {"etd": {"$ref": "#/$defs/gaps", "default": {"years": "leading", "cells": ["x"]}}},
+    }
+    assert changed_settings({"etd": {"years": "leading", "cells": ["x"]}}, schema) == []
+    assert changed_settings({"etd": {"years": "none", "cells": ["x"]}}, schema) == [
+        {"key": "etd.years", "value": '"none"', "default": '"leading"'}
+    ]
 
 
 def test_the_record_holds_the_whole_config_and_its_yaml_reads_back_as_it():

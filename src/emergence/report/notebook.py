@@ -55,7 +55,14 @@ def execute_notebook(
     workdir = Path(output).parent
     workdir.mkdir(parents=True, exist_ok=True)
     client = NotebookClient(
-        nb, kernel_name=kernel, timeout=timeout, record_timing=False, resources={"metadata": {"path": str(workdir)}}
+        nb,
+        kernel_name=kernel,
+        timeout=timeout,
+        record_timing=False,
+        resources={"metadata": {"path": str(workdir)}},
+        # the kernel's own start-up notices (its transport on this local machine) would land in the build's output;
+        # a cell's error still reaches the build through the client
+        extra_arguments=["--log-level=ERROR"],
     )
     client.execute()
     nb.metadata.pop("jupytext", None)
