@@ -128,9 +128,9 @@ def coverage(settings: Settings, snapshots: list[Snapshot], required: set[str]) 
                     InputError(
                         settings.config_file,
                         "key 'countries'",
-                        f"countries the selected snapshots hold ({country} is not in {', '.join(untaken)}: take a new "
-                        f"release with `emergence snapshot SOURCE FILE --countries ...,{country}` and select it under "
-                        "releases)",
+                        f"countries the selected snapshots hold ({country} is not in {', '.join(untaken)}: if the "
+                        "publisher's file has it, take a new release with `emergence snapshot SOURCE FILE --countries "
+                        "all` and select it under releases)",
                         country,
                     )
                 )
