@@ -280,7 +280,7 @@ figure("event_study", figures_dir)
 # %% [markdown]
 # # Data gaps
 #
-# {% if coverage.lacking %}Not every source covers every country compared here: {% for g in coverage.lacking %}the {{ g.label }} has no rows for {{ g.countries | map("country") | list | listing }}{{ "; " if not loop.last else "" }}{% endfor %}, and their tables and figures leave those countries out{% else %}Every source holds every country compared here{% endif %}. The build's coverage table (`data/processed/clean/coverage.csv`) gives each source's years by country and variable, and the years missing within them.
+# {% if coverage.lacking %}Not every source covers every country compared here: {% for g in coverage.lacking %}the {{ g.label }} has no rows for {{ g.countries | map("country") | list | listing }}{{ "; " if not loop.last else "" }}{% endfor %}, and their tables and figures leave those countries out{% else %}Every source holds every country compared here{% endif %}. The coverage table published with the processed data gives each source's years by country and variable, and the years missing within them.
 #
 # Settling the claims that remain open would need:
 #
