@@ -25,6 +25,13 @@ import run
 STYLE = Path("workflow") / "styles" / "emergence.mplstyle"
 
 
+def commit_epoch(ref: str) -> str:
+    """The commit's time: a plain tree has no git to date its report, so the build reads SOURCE_DATE_EPOCH."""
+    return subprocess.run(
+        ["git", "show", "-s", "--format=%ct", ref], cwd=run.ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
 def extract(ref: str, folder: Path) -> Path:
     """The tree of `ref` as a plain folder, its package bytecode compiled as `make` does."""
     folder.mkdir(parents=True)
@@ -44,10 +51,11 @@ def bare_python(folder: Path) -> str:
 
 
 @contextlib.contextmanager
-def package_of(tree: Path, python: str):
+def package_of(tree: Path, python: str, epoch: str):
     """Snakemake and its jobs import the package of `tree` and nothing of the project installed here."""
     saved = dict(run.ENV), list(run.SNAKEMAKE)
     run.ENV["PYTHONPATH"] = str(tree / "src")
+    run.ENV["SOURCE_DATE_EPOCH"] = epoch
     run.ENV["PATH"] = f"{Path(python).parent}:{run.ENV['PATH']}"
     run.SNAKEMAKE[:] = [python, "-m", "snakemake", *saved[1][1:]]
     try:
@@ -60,19 +68,20 @@ def package_of(tree: Path, python: str):
 
 def measure(refs: list[str], work: Path, repeat: int) -> dict[str, dict[str, list[float]]]:
     python = bare_python(work / "env")
+    epochs = {ref: commit_epoch(ref) for ref in refs}
     results = {ref: {k: [] for k in ("cold", "floor", "noop", "empty", "style", "raw")} for ref in refs}
     built = {}
     for i in range(repeat):
         for ref in refs:
             tree = extract(ref, work / f"{i}" / ref.replace("/", "_"))
             floor_tree = extract(ref, work / f"{i}" / f"floor-{ref.replace('/', '_')}")
-            with package_of(tree, python):
+            with package_of(tree, python, epochs[ref]):
                 results[ref]["cold"].append(run.timed(run.SNAKEMAKE, tree)[0])
-            with package_of(floor_tree, python):
+            with package_of(floor_tree, python, epochs[ref]):
                 results[ref]["floor"].append(run.single_process_floor(floor_tree, python))
             built[ref] = tree
     for ref in refs:  # the empty workflow is rebuilt for each commit, in turns with that commit's no-op
-        with package_of(built[ref], python):
+        with package_of(built[ref], python, epochs[ref]):
             ours, empty = run.noops(built[ref], work / f"noop-{ref.replace('/', '_')}", 9)
         results[ref]["noop"], results[ref]["empty"] = ours, empty
     for i in range(repeat):
@@ -80,7 +89,7 @@ def measure(refs: list[str], work: Path, repeat: int) -> dict[str, dict[str, lis
             style = built[ref] / STYLE
             raw = sorted((built[ref] / "data" / "raw" / "wdi").rglob("*.csv"))[0]
             original = style.read_text()
-            with package_of(built[ref], python):
+            with package_of(built[ref], python, epochs[ref]):
                 style.write_text(original + f"\n# edit {i}\n")
                 results[ref]["style"].append(run.timed(run.SNAKEMAKE, built[ref])[0])
                 raw.touch()

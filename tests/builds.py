@@ -71,6 +71,8 @@ def planned_rules(copy: Path, *args: str) -> set[str]:
         if parts[:2] == ["job", "count"]:
             in_table = True
             continue
-        if in_table and parts and parts[0] not in ("total", "all") and not set(parts[0]) <= {"-"}:
+        if in_table and parts[:1] == ["total"]:
+            break  # the table ends here; what follows (reasons, a forced run's notes) names no rule
+        if in_table and parts and parts[0] != "all" and not set(parts[0]) <= {"-"}:
             rules.add(parts[0])
     return rules

@@ -119,9 +119,11 @@ def filled(**build) -> str:
 
 
 def test_the_build_line_says_whether_and_where_the_tree_was_modified():
-    assert "from commit `c0ffee`, unchanged." in filled(modified=False, modified_files=[])
+    assert "from commit `c0ffee` on 2026-12-01, with no file changed from it." in filled(
+        modified=False, modified_files=[]
+    )
     text = filled(modified=True, modified_files=["a.py", "b.yaml"])
-    assert "from commit `c0ffee`, with these files changed from it: `a.py`, `b.yaml`." in text
+    assert "from commit `c0ffee` on 2026-12-01, with these files changed from it: `a.py`, `b.yaml`." in text
     assert "whether the files differed from it is not known" in filled(modified=None, modified_files=[])
 
 
