@@ -82,7 +82,9 @@ def measure(refs: list[str], work: Path, repeat: int) -> dict[str, dict[str, lis
             built[ref] = tree
     for ref in refs:  # the empty workflow is rebuilt for each commit, in turns with that commit's no-op
         with package_of(built[ref], python, epochs[ref]):
-            ours, empty = run.noops(built[ref], work / f"noop-{ref.replace('/', '_')}", 9)
+            folder = work / f"noop-{ref.replace('/', '_')}"
+            folder.mkdir()
+            ours, empty = run.noops(built[ref], folder, 9)
         results[ref]["noop"], results[ref]["empty"] = ours, empty
     for i in range(repeat):
         for ref in refs:

@@ -23,7 +23,8 @@ def test_outputs_exist_and_validate(built, clean_targets):
     for target in clean_targets:
         path = built.root / target
         table = registry.read(path.stem, path)
-        assert len(table) > 0, target
+        # a source's accepted gaps may be none (the ETD has no blank cell); every other table has rows
+        assert len(table) > 0 or path.stem.endswith("_gaps"), target
         # validation sorts by the key and fixes the column order: a written table is already in that form
         assert pd.read_csv(path, keep_default_na=False, na_values=[""]).columns.tolist() == table.columns.tolist()
 
