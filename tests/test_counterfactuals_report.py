@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from emergence.io import read_table
+from emergence.io import read_table, write_files
 from emergence.report.catalog import TABLES
 from emergence.report.results import counterfactuals as quoted
-from emergence.report.tabulate import write_report_table
+from emergence.report.tabulate import report_table_files
 from emergence.settings import ViewSettings
 from emergence.views.counterfactuals import donor_weights, named_donors, predictor_balance
 
@@ -148,7 +148,7 @@ def test_the_prose_says_whether_the_later_launch_years_have_placebos():
 @pytest.mark.parametrize("name", ["synth_donor_weights", "synth_balance"])
 def test_the_report_tables_are_written_with_their_exact_values(name, tmp_path):
     (table,) = [t for t in TABLES if t.name == name]
-    write_report_table(table, named(counterfactual_tables()), SETTINGS, tmp_path)
+    write_files(report_table_files(table, named(counterfactual_tables()), SETTINGS, tmp_path))
     csv = read_table(tmp_path / f"{name}.csv")
     built = table.build(named(counterfactual_tables()), SETTINGS)
     assert list(csv.columns) == ["row", *built.columns] and len(csv) == len(built)

@@ -149,7 +149,7 @@ def test_a_report_table_whose_last_format_fails_leaves_none_of_its_files(monkeyp
     inputs = dict(zip(("sources", "files"), build.manifest_frames(sorted(RAW.rglob(manifest.MANIFEST))), strict=True))
     monkeypatch.setattr(tabulate, "to_html", refuse)
     with pytest.raises(Refused):
-        tabulate.write_report_table(table, inputs, synthetic_settings(), tmp_path)
+        write_files(tabulate.report_table_files(table, inputs, synthetic_settings(), tmp_path))
     assert left_in(tmp_path) == []
 
 

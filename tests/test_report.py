@@ -26,16 +26,16 @@ from test_figures import (
 )
 
 from emergence.errors import InputError
-from emergence.io import read_table
+from emergence.io import read_table, write_files, write_text
 from emergence.paper import PAPER_SCHEMAS
 from emergence.report import catalog
 from emergence.report.comparison import GROUPS
 from emergence.report.notebook import inject_parameters, notebook_parameters
 from emergence.report.provenance import build_date, build_epoch, git_commit, manifest_frames
 from emergence.report.render import notebook_markdown
-from emergence.report.results import build_results, write_results
+from emergence.report.results import build_results, results_json
 from emergence.report.results_file import read_results
-from emergence.report.tabulate import ReportTable, to_html, to_latex, to_markdown, write_report_table
+from emergence.report.tabulate import ReportTable, report_table_files, to_html, to_latex, to_markdown
 from emergence.views.labels import number
 from emergence.views.models import series_label
 
@@ -168,7 +168,9 @@ def test_html_rendering_escapes_and_aligns():
 
 
 def test_csv_keeps_exact_values_in_published_order(tmp_path):
-    paths = write_report_table(SAMPLE, {"x": SAMPLE_FRAME}, synthetic_settings(), tmp_path)
+    files = report_table_files(SAMPLE, {"x": SAMPLE_FRAME}, synthetic_settings(), tmp_path)
+    write_files(files)
+    paths = list(files)
     assert [p.suffix for p in paths] == [".csv", ".md", ".tex", ".html"]
     csv = read_table(tmp_path / "sample.csv")
     assert list(csv.columns) == ["row", "Sector", "2005", "Firms"]
@@ -178,14 +180,14 @@ def test_csv_keeps_exact_values_in_published_order(tmp_path):
 
 def test_a_table_names_its_missing_inputs(tmp_path):
     with pytest.raises(InputError, match="missing \\['x'\\]"):
-        write_report_table(SAMPLE, {}, synthetic_settings(), tmp_path)
+        report_table_files(SAMPLE, {}, synthetic_settings(), tmp_path)
 
 
 def _build_all_tables(tmp_path) -> dict[str, pd.DataFrame]:
     inputs = {**synthetic_tables(), **clusters_tables(), **stage_tables(), **counterfactual_tables()}
     inputs["sources"], inputs["files"] = manifest_frames(write_manifests(tmp_path / "raw"))
     for table in catalog.tables_for(set(inputs)):
-        write_report_table(table, inputs, synthetic_settings(), tmp_path / "tables")
+        write_files(report_table_files(table, inputs, synthetic_settings(), tmp_path / "tables"))
     return inputs
 
 
@@ -260,7 +262,7 @@ def test_results_quote_the_known_values(tmp_path):
     inputs = _build_all_tables(tmp_path)
     build = {"commit": "abc", "date": "2026-01-01", "epoch": 1767225600, "software": {"python": "3"}}
     results = build_results(inputs, synthetic_settings(), build, inputs["sources"])
-    write_results(results, tmp_path / "results.json")
+    write_text(tmp_path / "results.json", results_json(results))
     assert read_results(tmp_path / "results.json") == json.loads(json.dumps(results))
     s = results["structure"]
     assert (s["first_year"], s["last_year"]) == (YEARS[0], YEARS[-1])

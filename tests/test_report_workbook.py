@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from emergence.errors import InputError
-from emergence.report.tabulate import WORKBOOK, ReportTable, write_report_table, write_tables_workbook
+from emergence.io import read_table, write_files
+from emergence.report.tabulate import WORKBOOK, ReportTable, report_table_files, tables_workbook
 from emergence.settings import ViewSettings
 
 SHARES = ReportTable("shares", "Shares by sector", ("x",), lambda inputs, settings: inputs["x"], "ETD", "A note")
@@ -21,8 +22,10 @@ INPUTS = {
 
 def written(folder, tables=(SHARES, FIRMS)):
     for table in tables:
-        write_report_table(table, INPUTS, ViewSettings(("MAR",)), folder)
-    return write_tables_workbook(tables, folder)
+        write_files(report_table_files(table, INPUTS, ViewSettings(("MAR",)), folder))
+    path = folder / WORKBOOK  # as the tabulate job writes it: from the tables' CSV files
+    write_files({path: tables_workbook(tables, lambda name: read_table(folder / f"{name}.csv"))})
+    return path
 
 
 def test_every_table_is_a_sheet_with_its_exact_values_title_source_and_note(tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -16,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.io import write_text
 from emergence.report.comparison import comparison
 from emergence.settings import SAMPLE_ID, ViewSettings
 from emergence.views.counterfactuals import named_donors
@@ -612,10 +610,6 @@ def _plain(value: object) -> object:
     if isinstance(value, float) and not math.isfinite(value):
         raise InputError("results", "value", "a finite number", value)
     return value
-
-
-def write_results(results: Mapping, path: str | os.PathLike) -> None:
-    write_text(path, results_json(results))
 
 
 def results_json(results: Mapping) -> str:

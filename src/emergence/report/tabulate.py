@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from emergence.errors import InputError
-from emergence.io import read_table, table_to_csv, write_files
+from emergence.io import table_to_csv
 from emergence.settings import ViewSettings
 from emergence.tables import Column, TableSchema
 from emergence.views.labels import number
@@ -191,15 +191,6 @@ def csv_schema(df: pd.DataFrame, table: ReportTable) -> TableSchema:
     return TableSchema(name=f"report_{table.name}", columns=tuple(columns), key=(ROW,))
 
 
-def write_report_table(
-    table: ReportTable, inputs: Mapping[str, pd.DataFrame], settings: ViewSettings, outdir: str | os.PathLike
-) -> list[Path]:
-    """Build `table` once and write outdir/<name>.csv, .md, .tex and .html."""
-    files = report_table_files(table, inputs, settings, outdir)
-    write_files(files)
-    return list(files)
-
-
 def report_table_files(
     table: ReportTable, inputs: Mapping[str, pd.DataFrame], settings: ViewSettings, outdir: str | os.PathLike
 ) -> dict[Path, bytes]:
@@ -222,13 +213,6 @@ def report_table_files(
         "html": to_html(df, table),
     }
     return {stem.with_suffix(f".{fmt}"): texts[fmt].encode("utf-8") for fmt in FORMATS}
-
-
-def write_tables_workbook(tables: Sequence[ReportTable], tables_dir: str | os.PathLike) -> Path:
-    """tables_dir/report_tables.xlsx from the tables' CSV files there (tables_workbook)."""
-    path = Path(tables_dir) / WORKBOOK
-    write_files({path: tables_workbook(tables, lambda name: read_table(Path(tables_dir) / f"{name}.csv"))})
-    return path
 
 
 def tables_workbook(tables: Sequence[ReportTable], csv: Callable[[str], pd.DataFrame]) -> bytes:
