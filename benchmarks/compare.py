@@ -84,8 +84,8 @@ def measure(refs: list[str], work: Path, repeat: int) -> dict[str, dict[str, lis
         with package_of(built[ref], python, epochs[ref]):
             folder = work / f"noop-{ref.replace('/', '_')}"
             folder.mkdir()
-            ours, empty = run.noops(built[ref], folder, 9)
-        results[ref]["noop"], results[ref]["empty"] = ours, empty
+            noops = run.noops(built[ref], folder, 9)
+        results[ref]["noop"], results[ref]["empty"] = noops["ours"], noops["empty"]
     for i in range(repeat):
         for ref in refs:
             style = built[ref] / STYLE

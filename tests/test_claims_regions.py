@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from regions_tables import build_regions, read_regions
+from regions_tables import read_regions
 
 from emergence.claims.evaluate import Context, evaluate_recipe, recipe_basis, recipe_source
 from emergence.claims.judging import Tolerance
@@ -33,9 +33,8 @@ CENSUS_IDS = ("s1_sme_share_94", "s1_clusters_in_industrial_regions", "s5_casabl
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[dict[str, pd.DataFrame], Path]:
-    folder = tmp_path_factory.mktemp("regions")
-    return read_regions(build_regions(folder)), folder
+def built(regions_paths) -> tuple[dict[str, pd.DataFrame], Path]:
+    return read_regions(regions_paths), next(iter(regions_paths.values())).parent
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from regions_tables import build_regions, read_regions
+from regions_tables import read_regions
 
 from emergence.claims.judging import Tolerance
 from emergence.claims.ledger import build_ledger
@@ -40,11 +40,6 @@ def doc():
 @pytest.fixture(scope="module")
 def paper_tables():
     return clean_paper(PAPER / "table2_clusters.yaml", PAPER / "table3_cluster_companies.yaml")
-
-
-@pytest.fixture(scope="module")
-def regions_paths(tmp_path_factory):
-    return build_regions(tmp_path_factory.mktemp("regions"))
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from emergence import manifest
 from emergence.clean import GAPS_SCHEMA, GROUPS_SCHEMA, SCHEMAS, clean_source, group_sectors
 from emergence.errors import InputError
 from emergence.io import read_table
 from emergence.settings import Gaps, from_config, source_gaps
-from emergence.snapshot import snapshot
 from emergence.sources import SOURCES
 from emergence.sources.common import default_gaps
 from emergence.sources.un_ama import M49
@@ -176,20 +176,21 @@ def test_group_sectors_on_a_small_table():
     assert set(out["scheme"]) == {"two"} and set(out.loc[out["variable"] == "va_current_share", "unit"]) == {"%"}
 
 
-def test_any_etd_country_can_be_cleaned(upstreams, tmp_path):
-    """The 51 countries of the ETD, cut from the published workbook and cleaned in one go."""
+def test_any_etd_country_can_be_cleaned(raw_files, tmp_path):
+    """The 51 countries of the ETD, as the embedded snapshot holds them (cut from the published workbook, see
+    test_snapshot), cleaned in one go."""
     countries = sorted(M49)
     assert len(countries) == 51
-    (path,) = snapshot("etd", upstreams["etd"], tmp_path / "raw", countries, accessed="2026-01-01")
-    raw = path.parent / upstreams["etd"][0].name
+    raw = raw_files()["etd"]
+    assert manifest.load(raw.parent / manifest.MANIFEST)["countries"] == countries
     table = clean_source("etd", raw, countries, tmp_path / "etd.csv")
     assert sorted(table["country"].unique()) == countries
     sectors = table[table["variable"] == "va_current"].groupby("country")["sector"].nunique()
     assert set(sectors) == {len(SOURCES["etd"].CONCORDANCE_LEAVES) + 1}
 
 
-def test_secondary_sources_keep_only_the_countries_they_cover(tmp_path, raw_files):
-    raw = raw_files()
+def test_secondary_sources_keep_only_the_countries_they_cover(tmp_path, raw_files, small_raw):
+    raw = raw_files(small_raw)
     for name in ("ggdc10", "wdi"):
         table = clean_source(name, raw[name], ["TUN"], tmp_path / f"{name}.csv")
         assert table.empty and (tmp_path / f"{name}.csv").read_text().startswith("country,sector,variable")

@@ -5,6 +5,7 @@ concordance (every leaf in exactly one group)."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 import time
 from pathlib import Path
@@ -369,3 +370,43 @@ def test_an_unknown_scheme_is_refused(settings):
 def test_an_unknown_source_is_refused(settings):
     message = concordance_error(settings, lambda c: c["sources"].update(ilo={"broad3": {"primary": ["agriculture"]}}))
     assert "key 'concordance/sources/ilo'" in message and "expected a known key" in message
+
+
+def cached_check(config: dict, cache: Path) -> dict:
+    from emergence.config import schema_check_cached
+
+    schema_check_cached(config, "config/config.yaml", cache)
+    return config
+
+
+def test_a_kept_validation_gives_what_validation_gives_in_the_same_order(tmp_path):
+    raw = read_yaml(CONFIG)
+    fresh = cached_check(copy.deepcopy(raw), tmp_path)
+    assert len(list(tmp_path.glob("config-*.json"))) == 1
+    again = cached_check(copy.deepcopy(raw), tmp_path)
+    # Equal with keys in the same order at every level: rule params are compared as Snakemake serialises them.
+    assert json.dumps(again) == json.dumps(fresh) == json.dumps(validate_config(raw))
+    changed = copy.deepcopy(raw)
+    changed["countries"] = ["MAR", "TUN"]
+    assert cached_check(changed, tmp_path)["countries"] == ["MAR", "TUN"]
+    assert len(list(tmp_path.glob("config-*.json"))) == 2
+
+
+def test_an_invalid_config_is_refused_every_time_and_never_kept(tmp_path):
+    bad = {**read_yaml(CONFIG), "colour": "blue"}
+    for _ in range(2):
+        with pytest.raises(InputError, match="colour"):
+            cached_check(copy.deepcopy(bad), tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_damaged_kept_file_is_validated_again_and_a_config_json_cannot_hold_is_not_kept(tmp_path):
+    raw = read_yaml(CONFIG)
+    cached_check(copy.deepcopy(raw), tmp_path)
+    (kept,) = tmp_path.glob("config-*.json")
+    kept.write_text('{"countries": ')
+    assert json.dumps(cached_check(copy.deepcopy(raw), tmp_path)) == json.dumps(validate_config(raw))
+    int_keys = copy.deepcopy(raw)  # JSON would give the key back as the string "1"
+    int_keys.setdefault("structure", {})["merge_without_employment"] = {1: "x"}
+    assert cached_check(copy.deepcopy(int_keys), tmp_path / "other") == validate_config(int_keys)
+    assert not (tmp_path / "other").exists()

@@ -41,6 +41,7 @@ def counterfactual_tables() -> dict[str, pd.DataFrame]:
             "outcome": [CONSTANT, CONSTANT, PRODUCTIVITY],
             "treatment_year": [2005, 2009, 2005],
             "design": ["main", "variant", "main"],
+            "source": "etd",
             "treated": "MAR",
             "donors": 6,
             "first_year": 1990,
@@ -114,9 +115,12 @@ def test_the_balance_table_sets_the_focus_beside_its_synthetic_control_and_the_d
 
 
 def quoted_inputs(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The synthetic-control tables with the event-study and break tables the quoted numbers also read."""
+    """The synthetic-control tables with the event-study and break tables the quoted numbers also read, and the
+    pool and paths that only a UN outcome's numbers read (`test_cf_un` has those)."""
     return {
         **tables,
+        "counterfactuals_synth_pool": pd.DataFrame(columns=["source", "country", "role", "reason"]),
+        "counterfactuals_synth_paths": pd.DataFrame(columns=["outcome", "treatment_year", "run", "year", "gap"]),
         "counterfactuals_event_pretrend": pd.DataFrame({"p_bootstrap": [0.12, 0.84]}),
         "counterfactuals_break_dates": pd.DataFrame(
             {"series": [CONSTANT], "new_regime_from": [2004], "ci_low": [2002], "ci_high": [2005]}
@@ -135,7 +139,8 @@ def test_the_table_the_figure_and_the_prose_name_the_same_donors():
     assert [d["code"] for d in by_outcome[CONSTANT]["donors"]] == ["AAA", "BBB", "CCC", "DDD"]
     assert by_outcome[CONSTANT]["variants"] == {"2009": -0.5}
     assert by_outcome[PRODUCTIVITY]["p"] == pytest.approx(1 / 7)
-    assert results["pre_rmspe_k"] == 2.0
+    assert (by_outcome[CONSTANT]["source"], by_outcome[CONSTANT]["post_years"]) == ("ETD", 2018 - 2005 + 1)
+    assert results["pre_rmspe_k"] == 2.0 and results["un"] is None  # no UN outcome in these tables
 
 
 def test_the_prose_says_whether_the_later_launch_years_have_placebos():

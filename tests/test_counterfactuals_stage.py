@@ -31,6 +31,7 @@ from emergence.settings import from_config
 
 ROOT = Path(__file__).resolve().parents[1]
 ETD_MANIFEST = ROOT / "data" / "raw" / "etd" / "2021-07-15" / manifest.MANIFEST
+UN_MANIFEST = ROOT / "data" / "raw" / "un_ama" / "2026-02" / manifest.MANIFEST  # the UN outcomes' workbook
 OUTCOME = "manufacturing_va_constant_share"
 YEARS = range(1990, 2011)
 TREATED, EFFECT, NOISE = "MAR", 5.0, 0.2
@@ -146,7 +147,7 @@ def test_the_design_splits_the_pre_period_into_windows_and_adds_the_last_value()
 
 def test_the_default_donor_pool_is_every_other_etd_country_less_the_exclusions(defaults):
     countries = manifest.load(ETD_MANIFEST)["countries"]
-    check_counterfactuals(defaults, countries)
+    check_counterfactuals(defaults, countries, manifest.load(UN_MANIFEST)["countries"])
     pool = donor_pool(defaults, countries)
     excluded = {c for c, _ in defaults.excluded}
     assert defaults.focus not in pool and not excluded & set(pool)
@@ -173,7 +174,9 @@ def test_the_default_donor_pool_is_every_other_etd_country_less_the_exclusions(d
 def test_config_checks_name_the_key_and_what_was_expected(defaults, change, match):
     countries = manifest.load(ETD_MANIFEST)["countries"]
     with pytest.raises(InputError, match=match):
-        check_counterfactuals(dataclasses.replace(defaults, **change), countries)
+        check_counterfactuals(
+            dataclasses.replace(defaults, **change), countries, manifest.load(UN_MANIFEST)["countries"]
+        )
 
 
 def test_productivity_is_zero_in_the_base_year_and_its_changes_are_those_of_the_levels():

@@ -1,4 +1,5 @@
-"""Comparing two releases of a source: synthetic tables with known changes, then the two embedded UN releases."""
+"""Comparing two releases of a source: synthetic tables with known changes, then the two embedded UN releases
+(cut down to the build's countries)."""
 
 from __future__ import annotations
 
@@ -25,12 +26,11 @@ from emergence.io import read_table
 from emergence.sources.un_ama import HEADER_ROW, ITEMS, M49, TOP_LEVEL
 from emergence.workbook import read_sheet
 
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
-
 
 @pytest.fixture
-def raw_copy(tmp_path: Path) -> Path:
-    shutil.copytree(RAW, tmp_path / "raw")
+def raw_copy(small_raw: Path, tmp_path: Path) -> Path:
+    """A copy of the embedded snapshots cut down to the build's countries."""
+    shutil.copytree(small_raw, tmp_path / "raw")
     return tmp_path / "raw"
 
 

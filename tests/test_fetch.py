@@ -434,8 +434,8 @@ def test_a_new_release_goes_to_its_own_folder_and_diff_shows_exactly_its_revisio
     assert (changes["status"] == "removed").sum() == 0
 
 
-def test_un_workbooks_each_become_their_own_release(tmp_path):
-    with Replay(un_routes(RAW / "un_ama")) as server:
+def test_un_workbooks_each_become_their_own_release(small_raw, tmp_path):
+    with Replay(un_routes(small_raw / "un_ama")) as server:
         taken = fetch(
             "un_ama",
             tmp_path / "raw",
@@ -449,14 +449,14 @@ def test_un_workbooks_each_become_their_own_release(tmp_path):
     for table, release in (("current_usd", "2026-02"), ("current_ncu", "2024-02"), ("constant_usd", "2022-01")):
         item = by_key[f"releases.un_ama.{table}"]
         assert (item.release, item.new) == (release, True)
-        assert extract_sha(item.manifest) == extract_sha(RAW / "un_ama" / release / manifest.MANIFEST)
+        assert extract_sha(item.manifest) == extract_sha(small_raw / "un_ama" / release / manifest.MANIFEST)
         entry = manifest.load(item.manifest)
         assert entry["url"] == f"{server.base}/unsd/amaapi/api/file/{UN_FILES[table][0]}"
         assert entry["files"][0]["table"] == table
 
 
-def test_a_un_file_holding_another_table_is_refused(tmp_path):
-    routes = un_routes(RAW / "un_ama")
+def test_a_un_file_holding_another_table_is_refused(small_raw, tmp_path):
+    routes = un_routes(small_raw / "un_ama")
     routes["/unsd/amaapi/api/file/1"] = routes["/unsd/amaapi/api/file/2"]
     with Replay(routes) as server:
         with pytest.raises(InputError, match="current_ncu.*current_usd"):
@@ -470,28 +470,29 @@ def test_one_release_label_for_several_un_tables_is_refused(tmp_path):
         fetch("un_ama", tmp_path / "raw", COUNTRIES, base="http://127.0.0.1:9", release="2026-03")
 
 
-def test_the_etd_workbook_is_found_through_the_dataverse_listing(tmp_path):
-    requested = manifest.load(RAW / "etd" / "2021-07-15" / manifest.MANIFEST)["countries_requested"]
-    with Replay(etd_routes(RAW / "etd" / "2021-07-15")) as server:
+def test_the_etd_workbook_is_found_through_the_dataverse_listing(small_raw, tmp_path):
+    release = small_raw / "etd" / "2021-07-15"
+    requested = manifest.load(release / manifest.MANIFEST)["countries_requested"]
+    with Replay(etd_routes(release)) as server:
         (taken,) = fetch("etd", tmp_path / "raw", requested, base=f"{server.base}/api", policy=policy(),
                          download_dir=tmp_path / "downloads")  # fmt: skip
     assert (taken.release, taken.new) == ("2021-07-15", True)
-    assert extract_sha(taken.manifest) == extract_sha(RAW / "etd" / "2021-07-15" / manifest.MANIFEST)
+    assert extract_sha(taken.manifest) == extract_sha(release / manifest.MANIFEST)
     assert manifest.load(taken.manifest)["url"] == f"{server.base}/api/access/datafile/382704"
     assert server.count(f"/api/datasets/:persistentId/?persistentId={ETD_DOI}") == 1
     assert sorted(p.name for p in (tmp_path / "downloads").iterdir()) == ["ETD_230918.xlsx", "etd-dataset.json"]
 
 
-def test_an_etd_body_that_does_not_match_the_publishers_md5_is_refused(tmp_path):
-    with Replay(etd_routes(RAW / "etd" / "2021-07-15", md5="0" * 32)) as server:
+def test_an_etd_body_that_does_not_match_the_publishers_md5_is_refused(small_raw, tmp_path):
+    with Replay(etd_routes(small_raw / "etd" / "2021-07-15", md5="0" * 32)) as server:
         with pytest.raises(InputError, match="md5"):
             fetch("etd", tmp_path / "raw", COUNTRIES, base=f"{server.base}/api", policy=policy(attempts=2))
     assert server.count("/api/access/datafile/382704") == 2
     assert not (tmp_path / "raw").exists()
 
 
-def test_an_etd_file_id_that_is_not_a_number_is_refused(tmp_path):
-    routes = etd_routes(RAW / "etd" / "2021-07-15")
+def test_an_etd_file_id_that_is_not_a_number_is_refused(small_raw, tmp_path):
+    routes = etd_routes(small_raw / "etd" / "2021-07-15")
     listing_key = next(k for k in routes if "persistentId" in k)
     listing = json.loads(routes[listing_key].body)
     listing["data"]["latestVersion"]["files"][1]["dataFile"]["id"] = "382704/../../admin"
@@ -502,8 +503,8 @@ def test_an_etd_file_id_that_is_not_a_number_is_refused(tmp_path):
     assert server.count(f"/api/access/datafile/{ETD_FILE_ID}") == 0
 
 
-def test_the_manifest_records_the_address_the_bytes_came_from(tmp_path):
-    routes = ggdc10_routes(RAW / "ggdc10" / "2015-01")
+def test_the_manifest_records_the_address_the_bytes_came_from(small_raw, tmp_path):
+    routes = ggdc10_routes(small_raw / "ggdc10" / "2015-01")
     ((path, book),) = routes.items()
     routes = {
         path: Reply(301, headers=(("Location", "/archive/10sd_jan15_2014.xlsx"),)),
@@ -514,11 +515,11 @@ def test_the_manifest_records_the_address_the_bytes_came_from(tmp_path):
             "ggdc10", tmp_path / "raw", "all", base=f"{server.base}/ggdc/docs", policy=policy(), check=COUNTRIES
         )
     assert manifest.load(taken.manifest)["url"] == f"{server.base}/archive/10sd_jan15_2014.xlsx"
-    assert extract_sha(taken.manifest) == extract_sha(RAW / "ggdc10" / "2015-01" / manifest.MANIFEST)
+    assert extract_sha(taken.manifest) == extract_sha(small_raw / "ggdc10" / "2015-01" / manifest.MANIFEST)
 
 
-def test_the_command_fetches_a_release_and_says_how_to_select_it(tmp_path, capsys):
-    with Replay(ggdc10_routes(RAW / "ggdc10" / "2015-01")) as server:
+def test_the_command_fetches_a_release_and_says_how_to_select_it(small_raw, tmp_path, capsys):
+    with Replay(ggdc10_routes(small_raw / "ggdc10" / "2015-01")) as server:
         args = ["fetch", "ggdc10", "--base-url", f"{server.base}/ggdc/docs", "--raw-dir", str(tmp_path / "raw"),
                 "--countries", "all", "--backoff", "0"]  # fmt: skip
         assert main(args) == 0
@@ -529,7 +530,7 @@ def test_the_command_fetches_a_release_and_says_how_to_select_it(tmp_path, capsy
         out, err = capsys.readouterr()
         assert "taken before with the same content" in out and err == ""
     assert extract_sha(tmp_path / "raw" / "ggdc10" / "2015-01" / manifest.MANIFEST) == extract_sha(
-        RAW / "ggdc10" / "2015-01" / manifest.MANIFEST
+        small_raw / "ggdc10" / "2015-01" / manifest.MANIFEST
     )
 
 
@@ -542,15 +543,15 @@ def test_the_command_reports_a_client_error_in_one_line(tmp_path, capsys):
     assert err.startswith("emergence fetch: error: ") and "/gone/10sd_jan15_2014.xlsx" in err and "404" in err
 
 
-def test_the_command_takes_the_size_cap_and_the_deadline(tmp_path, capsys):
-    with Replay(ggdc10_routes(RAW / "ggdc10" / "2015-01")) as server:
+def test_the_command_takes_the_size_cap_and_the_deadline(small_raw, tmp_path, capsys):
+    with Replay(ggdc10_routes(small_raw / "ggdc10" / "2015-01")) as server:
         args = ["fetch", "ggdc10", "--base-url", f"{server.base}/ggdc/docs", "--raw-dir", str(tmp_path / "raw"),
                 "--countries", "MAR", "--quiet"]  # fmt: skip
         assert main([*args, "--max-mb", "0.01"]) == 2
         assert "at most 10000 bytes from this source (--max-mb)" in capsys.readouterr().err
         assert main([*args, "--max-mb", "2", "--deadline", "30"]) == 0
     assert "new release" in capsys.readouterr().out
-    ((path, book),) = ggdc10_routes(RAW / "ggdc10" / "2015-01").items()
+    ((path, book),) = ggdc10_routes(small_raw / "ggdc10" / "2015-01").items()
     with Replay({path: Reply(body=book.body, content_type=book.content_type, pause=0.02, piece=1)}) as server:
         args[3] = f"{server.base}/ggdc/docs"
         assert main([*args, "--deadline", "0.3", "--raw-dir", str(tmp_path / "other")]) == 2

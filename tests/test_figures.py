@@ -19,7 +19,7 @@ from emergence.clean import group_sectors
 from emergence.config import load_config
 from emergence.errors import InputError
 from emergence.figures.clusters import LABEL_CHARS, timeline_rows
-from emergence.figures.common import FigureText, new_figure, save_figure, series_styles
+from emergence.figures.common import FigureText, new_figure, panel_title, save_figure, series_styles
 from emergence.figures.draw import draw_family
 from emergence.figures.structure import stacked_bottoms
 from emergence.settings import ViewSettings
@@ -494,28 +494,31 @@ def test_save_figure_refuses_an_unknown_format(tmp_path):
         save_figure(fig, tmp_path / "f", ["jpg"])
 
 
+# The family drawn by two processes and compared byte for byte: two figures, each in every format.
+DETERMINISM_FAMILY = "claims"
 DRAW_IN_A_FRESH_PROCESS = """
 import sys
 sys.path.insert(0, sys.argv[2])
-from test_figures import STYLE, synthetic_settings, synthetic_tables
+from test_figures import DETERMINISM_FAMILY, STYLE, stage_tables, synthetic_settings, synthetic_tables
 from emergence.figures.draw import draw_family
-draw_family("sectors", synthetic_tables(("MAR", "TUN", "EGY")), synthetic_settings(("MAR", "TUN", "EGY")),
-            sys.argv[1], ["svg", "png", "pdf"], STYLE)
+draw_family(DETERMINISM_FAMILY, {**synthetic_tables(), **stage_tables()}, synthetic_settings(), sys.argv[1],
+            ["svg", "png", "pdf"], STYLE)
 """
 
 
 def test_two_processes_write_identical_bytes(tmp_path):
-    """Hash seeds and memory layout differ between processes; the files must not."""
-    outputs = []
+    """Hash seeds and memory layout differ between processes; the files must not. The two run side by side."""
+    base = {k: v for k, v in __import__("os").environ.items() if k in ("PYTHONPATH", "HOME")}
+    runs = []
     for seed in ("1", "2"):
-        out = tmp_path / seed
-        env = {"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}
-        env.update({k: v for k, v in __import__("os").environ.items() if k in ("PYTHONPATH", "HOME")})
-        subprocess.run(
-            [sys.executable, "-c", DRAW_IN_A_FRESH_PROCESS, str(out), str(Path(__file__).parent)], check=True, env=env
-        )
+        env = {"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin", **base}
+        command = [sys.executable, "-c", DRAW_IN_A_FRESH_PROCESS, str(tmp_path / seed), str(Path(__file__).parent)]
+        runs.append((tmp_path / seed, subprocess.Popen(command, env=env)))
+    outputs = []
+    for out, process in runs:
+        assert process.wait(timeout=300) == 0
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert outputs[0].keys() == outputs[1].keys() and len(outputs[0]) == 3 * len(catalog.figures_of("sectors"))
+    assert outputs[0].keys() == outputs[1].keys() and len(outputs[0]) == 3 * len(catalog.figures_of(DETERMINISM_FAMILY))
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], name
 
@@ -548,3 +551,27 @@ def test_the_backtest_winner_has_the_most_wins_and_ties_go_to_the_simpler_model(
     assert list(table.index) == ["rw_drift", "ets_damped", "arima"] and winner(table) == "arima"
     tie = pd.DataFrame({"wins": [2, 3, 3]}, index=["rw_drift", "ets_damped", "arima"])
     assert winner(tie) == "ets_damped"
+
+
+def left_title(ax) -> matplotlib.text.Text:
+    return next(
+        t for t in ax.get_children() if isinstance(t, matplotlib.text.Text) and t.get_text() == ax.get_title("left")
+    )
+
+
+def test_long_panel_titles_wrap_and_never_reach_the_next_panels():
+    """Two panels side by side with titles each longer than its panel: once laid out, every title's lines stay
+    left of where the next panel's title starts (unwrapped, the first one ran into it)."""
+    long = "Manufacturing, % of value added (current prices, from the UN main aggregates)"
+    with matplotlib.style.context(str(STYLE)):
+        fig, axes = new_figure(FigureText("Title", "units", "source"), 2, 2)
+        for row in axes:
+            panel_title(row[0], long)
+            panel_title(row[1], f"{long}\nsecond line")
+        fig.finish()
+        renderer = fig.canvas.get_renderer()
+        for left, right in axes:
+            own, next_one = (left_title(ax) for ax in (left, right))
+            assert "\n" in own.get_text() and own.get_text().replace("\n", " ") == long
+            assert next_one.get_text().split("\n")[-1] == "second line"
+            assert own.get_window_extent(renderer).x1 < next_one.get_window_extent(renderer).x0

@@ -15,7 +15,7 @@ import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
-from regions_tables import build_regions, read_regions
+from regions_tables import read_regions
 
 from emergence import registry
 from emergence.errors import InputError
@@ -35,8 +35,8 @@ NAMES = {code: f"Region {code}" for code in TILES}
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> dict[str, pd.DataFrame]:
-    return read_regions(build_regions(tmp_path_factory.mktemp("regions")))
+def real(regions_paths) -> dict[str, pd.DataFrame]:
+    return read_regions(regions_paths)
 
 
 def synthetic() -> dict[str, pd.DataFrame]:

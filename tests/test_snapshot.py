@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bad_input.cases import GGDC_ROW, set_cell, set_header
+from http_replay import with_modified_date
 
 from emergence import manifest
 from emergence.cli import main
@@ -41,6 +42,7 @@ def take(source: str, upstream: list[Path], raw_root: Path, **options) -> list[P
     return snapshot(source, upstream, raw_root, options.pop("countries"), release=release, check=check, **options)
 
 
+@pytest.mark.build  # whole published files read and cut: data/raw rebuilt from upstream, byte for byte
 @pytest.mark.parametrize("source", ["etd", "ggdc10", "un_ama", "wdi"])
 def test_snapshot_reproduces_the_committed_bytes(source, upstreams, tmp_path, folder_checksums):
     written = take(source, upstreams[source], tmp_path)
@@ -55,10 +57,11 @@ def test_same_upstream_same_bytes(upstreams, tmp_path, folder_checksums):
     assert first == second and len(first) == 2
 
 
-def test_an_extract_of_the_extract_is_the_extract(tmp_path):
+def test_an_extract_of_the_extract_is_the_extract(small_raw, tmp_path):
     """The extract keeps the publisher's layout: cutting the same countries out of it again changes nothing."""
-    (path,) = manifest.files(ETD_RELEASE / manifest.MANIFEST)
-    requested = manifest.load(ETD_RELEASE / manifest.MANIFEST)["countries_requested"]
+    release = small_raw / "etd" / "2021-07-15"
+    (path,) = manifest.files(release / manifest.MANIFEST)
+    requested = manifest.load(release / manifest.MANIFEST)["countries_requested"]
     (again,) = snapshot("etd", [path], tmp_path, requested, release="2021-07", accessed="2026-01-01")
     assert (again.parent / path.name).read_bytes() == path.read_bytes()
 
@@ -73,11 +76,14 @@ def test_manifest_records_provenance_and_missing_countries(upstreams, tmp_path):
     assert item["upstream"][0]["sha256"] == committed("ggdc10")["2015-01"]["files"][0]["upstream"][0]["sha256"]
 
 
-def test_taking_a_snapshot_again_is_a_no_op(upstreams, tmp_path, folder_checksums):
-    shutil.copytree(RAW / "etd", tmp_path / "etd")
+def test_taking_a_snapshot_again_is_a_no_op(small_raw, tmp_path, folder_checksums):
+    """The small snapshot was cut from the committed extract: cut again from it, nothing is written."""
+    shutil.copytree(small_raw / "etd", tmp_path / "etd")
     before = {p: p.stat().st_mtime_ns for p in (tmp_path / "etd").rglob("*")}
     checksums = folder_checksums(tmp_path / "etd")
-    (path,) = take("etd", upstreams["etd"], tmp_path, accessed="2026-11-30")  # a later day: manifest kept
+    (upstream,) = manifest.files(ETD_RELEASE / manifest.MANIFEST)
+    countries = manifest.load(tmp_path / "etd" / "2021-07-15" / manifest.MANIFEST)["countries_requested"]
+    (path,) = snapshot("etd", [upstream], tmp_path, countries, accessed="2026-11-30")  # a later day: manifest kept
     assert path == tmp_path / "etd" / "2021-07-15" / manifest.MANIFEST
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "etd").rglob("*")} == before
     assert folder_checksums(tmp_path / "etd") == checksums
@@ -94,9 +100,14 @@ def test_a_different_extract_for_a_release_taken_is_refused(upstreams, tmp_path,
     assert os.listdir(tmp_path / "etd") == ["2021-07-15"]
 
 
-def test_a_snapshot_of_several_releases_is_taken_whole_or_not_at_all(upstreams, tmp_path):
+def test_a_snapshot_of_several_releases_is_taken_whole_or_not_at_all(small_raw, tmp_path):
     """Each UN workbook is its own release: one refused, none written (the others would be a partial snapshot)."""
-    workbooks = [path for path in upstreams["un_ama"] if "NCU" in path.name or "constant" in path.name]
+    workbooks = []
+    for release in ("2022-01", "2024-02"):  # each saved, as the UN does, in its release month
+        (path,) = manifest.files(small_raw / "un_ama" / release / manifest.MANIFEST)
+        workbooks.append(tmp_path / "upstream" / path.name)
+        workbooks[-1].parent.mkdir(exist_ok=True)
+        workbooks[-1].write_bytes(with_modified_date(path.read_bytes(), f"{release}-15"))
     (tmp_path / "un_ama" / "2024-02").mkdir(parents=True)  # the later of the two: the earlier is handled first
     with pytest.raises(InputError, match="releases are never overwritten"):
         snapshot("un_ama", workbooks, tmp_path, ["MAR"], accessed="2026-01-01")
@@ -104,10 +115,11 @@ def test_a_snapshot_of_several_releases_is_taken_whole_or_not_at_all(upstreams, 
     assert os.listdir(tmp_path / "un_ama" / "2024-02") == []
 
 
-def test_a_release_folder_without_manifest_is_refused(upstreams, tmp_path):
+def test_a_release_folder_without_manifest_is_refused(small_raw, tmp_path):
     (tmp_path / "etd" / "2021-07-15").mkdir(parents=True)
+    upstream = manifest.files(small_raw / "etd" / "2021-07-15" / manifest.MANIFEST)
     with pytest.raises(InputError, match="a release not taken before"):
-        take("etd", upstreams["etd"], tmp_path)
+        snapshot("etd", upstream, tmp_path, ["MAR"], accessed="2026-01-01")
     assert os.listdir(tmp_path / "etd" / "2021-07-15") == []
 
 
@@ -229,9 +241,10 @@ def test_the_command_line_names_the_argument_the_value_and_what_was_expected(tmp
 # --- the file must be the source's table ---------------------------------------------------------------------
 
 
-def committed_file(source: str, release: str, tmp_path: Path) -> Path:
-    """A copy of the committed extract, under its own name: an extract is a file of its source's table."""
-    (path,) = manifest.files(RAW / source / release / manifest.MANIFEST)
+def committed_file(source: str, release: str, tmp_path: Path, raw: Path = RAW) -> Path:
+    """A copy of the committed extract (or of another raw folder's), under its own name: an extract is a file of
+    its source's table."""
+    (path,) = manifest.files(raw / source / release / manifest.MANIFEST)
     copy = tmp_path / "upstream" / path.name
     copy.parent.mkdir(parents=True)
     shutil.copyfile(path, copy)
@@ -249,9 +262,9 @@ WRONG_TABLES = {
 
 
 @pytest.mark.parametrize("source", sorted(WRONG_TABLES))
-def test_a_file_of_another_table_under_the_right_name_is_refused(source, tmp_path):
+def test_a_file_of_another_table_under_the_right_name_is_refused(source, small_raw, tmp_path):
     release, mutate, fragment = WRONG_TABLES[source]
-    upstream = committed_file(source, release, tmp_path)
+    upstream = committed_file(source, release, tmp_path, small_raw)
     mutate(upstream)
     with pytest.raises(InputError) as caught:
         snapshot(source, [upstream], tmp_path / "raw", ["MAR"], release=release, accessed="2026-01-01")
@@ -260,9 +273,9 @@ def test_a_file_of_another_table_under_the_right_name_is_refused(source, tmp_pat
     assert not (tmp_path / "raw").exists()
 
 
-def test_the_same_files_unchanged_are_taken(tmp_path):
+def test_the_same_files_unchanged_are_taken(small_raw, tmp_path):
     for source, (release, _, _) in WRONG_TABLES.items():
-        upstream = committed_file(source, release, tmp_path / source)
+        upstream = committed_file(source, release, tmp_path / source, small_raw)
         (path,) = snapshot(source, [upstream], tmp_path / "raw", ["MAR"], release=release, accessed="2026-01-01")
         assert manifest.load(path)["countries"] == ["MAR"]
 
@@ -279,8 +292,8 @@ def test_a_wdi_file_of_another_indicator_under_an_indicators_name_is_refused(tmp
     assert not (tmp_path / "raw").exists()
 
 
-def test_a_file_without_rows_of_the_countries_asked_for_is_refused(tmp_path):
-    upstream = committed_file("etd", "2021-07-15", tmp_path)
+def test_a_file_without_rows_of_the_countries_asked_for_is_refused(small_raw, tmp_path):
+    upstream = committed_file("etd", "2021-07-15", tmp_path, small_raw)
     with pytest.raises(InputError, match=r"rows: expected rows of at least one of the countries \['ATA'\]"):
         snapshot("etd", [upstream], tmp_path / "raw", ["ATA"], accessed="2026-01-01")
     assert not (tmp_path / "raw").exists()

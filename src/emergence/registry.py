@@ -119,9 +119,12 @@ TABLES: tuple[Table, ...] = (
         {
             "etd_panel": "emergence.clean:SCHEMAS.etd",
             "etd_panel_gaps": "emergence.clean:GAPS_SCHEMA",  # the blank cells the panel's reader accepted
+            "un_panel": "emergence.clean:SCHEMAS.un_ama",
+            "un_panel_gaps": "emergence.clean:GAPS_SCHEMA",
             **{
                 name: f"emergence.counterfactuals.schemas:SCHEMAS.{name}"
                 for name in (
+                    "synth_pool",
                     "synth_weights",
                     "synth_balance",
                     "synth_fits",

@@ -155,7 +155,8 @@ class RegionSettings:
 class CounterfactualSettings:
     """The counterfactual stage: the focus country, its donor pool (or None: every panel country but the focus)
     less the exclusions (country, reason), the peers of its event study, the outcomes and treatment years (the
-    first the main design), and the settings of the synthetic controls, event studies and break searches."""
+    first the main design), and the settings of the synthetic controls, event studies and break searches; the
+    synthetic controls' outcomes from the UN main aggregates and the UN's own exclusions (country, reason)."""
 
     focus: str
     peers: tuple[str, ...]
@@ -186,6 +187,8 @@ class CounterfactualSettings:
     alpha: float
     break_level: float
     config_file: str = DEFAULT_CONFIG_FILE
+    un_outcomes: tuple[str, ...] = ()
+    un_excluded: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -340,11 +343,15 @@ def counterfactual_settings(
     part = config["counterfactuals"]
     synth, study, breaks, donors = part["synth"], part["event_study"], part["breaks"], part["donors"]
     extra = tuple(c for c in study["extra_peers"] if c not in countries)
+
+    def exclusions(items: Sequence[Mapping]) -> tuple[tuple[str, str], ...]:
+        return tuple((e["country"], " ".join(str(e["reason"]).split())) for e in items)
+
     return CounterfactualSettings(
         focus=countries[0],
         peers=(*countries[1:], *extra),
         donors=None if donors["include"] is None else tuple(donors["include"]),
-        excluded=tuple((e["country"], " ".join(str(e["reason"]).split())) for e in donors["exclude"]),
+        excluded=exclusions(donors["exclude"]),
         outcomes=tuple(part["outcomes"]),
         productivity_base_year=int(part["productivity_base_year"]),
         treatment_years=tuple(part["treatment_years"] or (year for year, _ in events)),
@@ -370,6 +377,8 @@ def counterfactual_settings(
         alpha=float(breaks["alpha"]),
         break_level=float(breaks["level"]),
         config_file=config_file,
+        un_outcomes=tuple(part["un_ama"]["outcomes"]),
+        un_excluded=exclusions(part["un_ama"]["exclude"]),
     )
 
 

@@ -1,13 +1,14 @@
 # Settings and raw inputs shared by every stage. The config is validated by Snakemake's own validate() against
-# workflow/schemas/config.schema.yaml (which holds the defaults), checked for what a schema cannot say, and made
-# into one typed SETTINGS object; rules take the part they use through params (to_params: plain values).
+# workflow/schemas/config.schema.yaml (which holds the defaults; the result is kept by the hash of what it read),
+# checked for what a schema cannot say, and made into one typed SETTINGS object; rules take the part they use
+# through params (to_params: plain values).
 import os
 from pathlib import Path
 
 from emergence import manifest as raw_manifest
 from emergence import registry
 from emergence.codedeps import script_code
-from emergence.config import check_config, read_yaml, schema_check
+from emergence.config import check_config, read_yaml, schema_check_cached
 from emergence.package import BENCHMARKS
 from emergence.settings import from_config, to_params
 from emergence.sources import SOURCES
@@ -28,7 +29,7 @@ def config_origin():
 
 
 CONFIG_FILE = config_origin()
-schema_check(config, CONFIG_FILE)
+schema_check_cached(config, CONFIG_FILE, ".snakemake/emergence")
 check_config(config, CONFIG_FILE)
 SETTINGS = from_config(config, CONFIG_FILE)
 # The config against the snapshots it selects, and every selected raw file against its manifest (the gate, on every

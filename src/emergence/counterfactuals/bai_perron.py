@@ -26,7 +26,6 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from emergence.errors import InputError
 from emergence.linear import newey_west_lags, trend_design
@@ -264,6 +263,8 @@ def argmax_cdf(x: float, xi: float = 1.0, phi: float = 1.0) -> float:
     regressors' second moments, Omega the long-run variance of x_t e_t); xi = phi = 1 is the symmetric case whose
     distribution Yao (1987) gave.
     """
+    from scipy import stats  # not at the top: table schemas import this module
+
     a = abs(x)
     if a == 0.0:
         return xi / (xi + phi)
@@ -293,6 +294,8 @@ def argmax_cdf(x: float, xi: float = 1.0, phi: float = 1.0) -> float:
 
 def argmax_quantile(p: float, xi: float, phi: float) -> float:
     """The p-quantile of Bai's argmax distribution (bracketed outwards until it holds p)."""
+    from scipy import optimize
+
     bound = 8.0
     while argmax_cdf(-bound, xi, phi) > p or argmax_cdf(bound, xi, phi) < p:
         bound *= 2

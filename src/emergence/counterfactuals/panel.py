@@ -1,5 +1,6 @@
 """The panel the counterfactuals compare: one series per country and outcome, built from the clean ETD table of
-every country (the full ETD panel, not only the configured countries)."""
+every country (the full ETD panel, not only the configured countries), and, for the longer post-period, from the
+clean UN main aggregates of every country the UN publishes."""
 
 from __future__ import annotations
 
@@ -11,18 +12,24 @@ from emergence.errors import InputError
 MANUFACTURING = "manufacturing"
 TOTAL = "total"
 PRODUCTIVITY = "labour_productivity_log"
-# Outcome -> (ETD sector, ETD variable, take logs). Log labour productivity is a ratio of two totals, so it has
-# its own recipe (see outcome_panel).
+ETD, UN = "etd", "un_ama"
+UN_CURRENT_SHARE = "manufacturing_va_current_share_un"
+# Outcome -> (sector, variable, take logs) of the clean table of its source. Log labour productivity is a ratio of
+# two totals, so it has its own recipe (see outcome_panel).
 SECTOR_SERIES = {
     "manufacturing_va_constant_share": (MANUFACTURING, "va_constant_share", False),
     "manufacturing_va_current_share": (MANUFACTURING, "va_current_share", False),
+    UN_CURRENT_SHARE: (MANUFACTURING, "va_current_usd_share", False),  # the workbook donors.UN_TABLE
     "manufacturing_emp_share": (MANUFACTURING, "emp_share", False),
     "manufacturing_va_constant_log": (MANUFACTURING, "va_constant", True),
 }
 SERIES = (*SECTOR_SERIES, PRODUCTIVITY)
+UN_SERIES = (UN_CURRENT_SHARE,)
+SOURCE_OF = {name: UN if name in UN_SERIES else ETD for name in SERIES}  # the clean table each series is read from
 LABELS = {
     "manufacturing_va_constant_share": "Manufacturing, % of value added (constant prices)",
     "manufacturing_va_current_share": "Manufacturing, % of value added (current prices)",
+    UN_CURRENT_SHARE: "Manufacturing, % of value added (current prices, UN)",
     "manufacturing_emp_share": "Manufacturing, % of employment",
     "manufacturing_va_constant_log": "Manufacturing value added, constant prices (log)",
     PRODUCTIVITY: "Labour productivity (log, relative to the base year)",
@@ -30,15 +37,26 @@ LABELS = {
 UNITS = {
     "manufacturing_va_constant_share": "% of value added",
     "manufacturing_va_current_share": "% of value added",
+    UN_CURRENT_SHARE: "% of value added",
     "manufacturing_emp_share": "% of employment",
     "manufacturing_va_constant_log": "log of million LCU",
     PRODUCTIVITY: "log points",
 }
 PANEL_COLUMNS = ["unit", "year", "variable", "value"]
+# The kinds of synthetic-control fit the stage's tables hold (placebos.py makes them), named here, beside the
+# series, so that the views read the tables without importing the estimator.
+FIT = "fit"
+SPACE = "space_placebo"
+TIME = "time_placebo"
+LEAVE_ONE_OUT = "leave_one_out"
+RUNS = (FIT, SPACE, TIME, LEAVE_ONE_OUT)
+# The ETD outcome each UN outcome is set beside over their common years.
+COUNTERPART = {UN_CURRENT_SHARE: "manufacturing_va_current_share"}
 
 
 def outcome_panel(etd: pd.DataFrame, series: tuple[str, ...], base_year: int, where: str) -> pd.DataFrame:
-    """The long panel (unit, year, variable, value) of the named series for every country of the clean ETD table.
+    """The long panel (unit, year, variable, value) of the named series for every country of the clean table of
+    their source (the ETD's, or the UN's for `UN_SERIES`, whose shares are of the sum of the activities).
 
     Log labour productivity is log(value added at constant prices / persons engaged) of the whole economy less its
     value in `base_year`: value added is in each country's own currency, so only changes compare across countries.

@@ -13,13 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from emergence.counterfactuals.panel import FIT as FIT  # the kinds of run, named in panel.py and used from here
+from emergence.counterfactuals.panel import LEAVE_ONE_OUT, SPACE, TIME
 from emergence.counterfactuals.synth import Predictor, SynthSpec
 
-FIT = "fit"
-SPACE = "space_placebo"
-TIME = "time_placebo"
-LEAVE_ONE_OUT = "leave_one_out"
-RUNS = (FIT, SPACE, TIME, LEAVE_ONE_OUT)
 # Donor weights at or below this count as zero when choosing the donors to leave out: the inner problem returns
 # exact zeros off its support, but a donor on it may carry a weight that is zero up to rounding (1e-14), and
 # refitting without it would only repeat the fit.

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from emergence.counterfactuals.bai_perron import SELECTORS, SPECS
-from emergence.counterfactuals.panel import SERIES
-from emergence.counterfactuals.placebos import RUNS
+from emergence.counterfactuals.donors import POOL_ROLES
+from emergence.counterfactuals.panel import ETD, RUNS, SERIES, UN
 from emergence.errors import InputError
 from emergence.io import write_all
 from emergence.tables import Column, TableSchema
@@ -18,6 +18,7 @@ from emergence.tables import Column, TableSchema
 WEIGHT_TOLERANCE = 1e-9
 YEAR = {"min": 1900, "max": 2100}
 DESIGNS = ("main", "variant")
+SOURCES = (ETD, UN)
 
 
 def sums_to_one(groups: list[str], column: str):
@@ -91,6 +92,7 @@ SCHEMAS: dict[str, TableSchema] = {
             OUTCOME,
             TREATMENT,
             Column("design", "str", allowed=DESIGNS),
+            Column("source", "str", allowed=SOURCES),
             Column("treated", "str"),
             Column("donors", "int", min=2),
             Column("first_year", "int", **YEAR),
@@ -103,6 +105,16 @@ SCHEMAS: dict[str, TableSchema] = {
             Column("p_value_kept", "float", nullable=True, min=0, max=1),
         ),
         key=("outcome", "treatment_year"),
+    ),
+    "synth_pool": TableSchema(
+        name="counterfactuals_synth_pool",
+        columns=(
+            Column("source", "str", allowed=SOURCES),
+            Column("country", "str"),
+            Column("role", "str", allowed=POOL_ROLES),
+            Column("reason", "str", nullable=True),
+        ),
+        key=("source", "country"),
     ),
     "synth_runs": TableSchema(
         name="counterfactuals_synth_runs",

@@ -2,13 +2,14 @@
 strategies, by three routes that fail in different ways.
 
 - Synthetic controls against the ETD panel (every country but the excluded ones), for each outcome and treatment
-  year, with in-space and in-time placebos and leave-one-out donors (`fit_synthetic_controls`).
+  year, with in-space and in-time placebos and leave-one-out donors (`fit_synthetic_controls`); the same for the
+  outcomes of the UN main aggregates, whose years reach past the ETD's last, against the donors the UN covers.
 - Event studies of the focus country against its peers around each treatment year (`estimate_event_studies`).
 - Multiple unknown breaks in the focus country's own series (`search_breaks`).
 
-Each function takes the clean full ETD panel and the stage's settings and returns its tables by file name; the
-rules of the same names write them. The synthetic-control fits, which are the cost, run in `workers` processes;
-the results do not depend on how many.
+Each function takes the clean full ETD panel (and the UN's, for the synthetic controls) and the stage's settings
+and returns its tables by file name; the rules of the same names write them. The synthetic-control fits, which are
+the cost, run in `workers` processes; the results do not depend on how many.
 """
 
 from __future__ import annotations
@@ -21,9 +22,19 @@ from concurrent.futures import ProcessPoolExecutor
 import pandas as pd
 
 from emergence.counterfactuals.bai_perron import bai_perron
-from emergence.counterfactuals.donors import donor_pool
+from emergence.counterfactuals.donors import (
+    DONOR,
+    EXCLUDED,
+    KEY,
+    NO_SERIES,
+    NOT_INCLUDED,
+    TREATED,
+    UN_KEY,
+    donor_pool,
+    un_donor_pool,
+)
 from emergence.counterfactuals.event_study import event_study
-from emergence.counterfactuals.panel import outcome_panel, series_of
+from emergence.counterfactuals.panel import ETD, SOURCE_OF, UN, outcome_panel, series_of
 from emergence.counterfactuals.placebos import (
     FIT,
     SPACE,
@@ -39,6 +50,8 @@ from emergence.errors import InputError
 from emergence.settings import CounterfactualSettings
 
 PANEL_TABLE = "counterfactuals_etd_panel"
+UN_PANEL_TABLE = "counterfactuals_un_panel"
+NO_SERIES_REASON = "no series in the UN main aggregates snapshot"
 CHUNK = 4  # fits handed to a worker at a time: small enough to balance two workers over a few hundred fits
 
 # The panel each worker process fits on, built once per process (and once per cut-off year of the in-time
@@ -47,10 +60,21 @@ _WORKER: dict[object, object] = {}
 
 
 def fit_synthetic_controls(
-    etd: pd.DataFrame, settings: CounterfactualSettings, where: str, workers: int = 1
+    etd: pd.DataFrame,
+    settings: CounterfactualSettings,
+    where: str,
+    workers: int = 1,
+    un: pd.DataFrame | None = None,
+    un_where: str = UN_PANEL_TABLE,
 ) -> dict[str, pd.DataFrame]:
     """Synthetic controls of the focus country for every outcome and treatment year, and their inference runs:
-    in-space placebos (main treatment year, and the variants if asked), in-time placebos and leave-one-out."""
+    in-space placebos (main treatment year, and the variants if asked), in-time placebos and leave-one-out.
+
+    With `un`, the clean UN panel, the UN outcomes too, on the donors of the ETD's pool that the UN covers
+    (`un_donor_pool`), to the UN's last year; every one of them must have the outcome in every year from
+    synth.first_year on. Every path starts at synth.first_year, so that the pre-period RMSPE is over the years
+    the predictors describe whatever the source's first year. `synth_pool` says what each country of the ETD
+    panel is to each source's fits: treated, donor, or why not."""
     countries = sorted(set(etd["country"]))
     if settings.focus not in countries:
         raise InputError(where, "column 'country'", f"rows of the focus country {settings.focus}")
@@ -59,6 +83,20 @@ def fit_synthetic_controls(
     if absent:
         raise InputError(where, "column 'country'", "rows of every donor", absent)
     panel = outcome_panel(etd, settings.outcomes, settings.productivity_base_year, where)
+    pools = dict.fromkeys(settings.outcomes, donors)
+    members = _pool(ETD, countries, settings, donors)
+    if un is not None and settings.un_outcomes:
+        covered = sorted(set(un["country"]))
+        if settings.focus not in covered:
+            raise InputError(un_where, "column 'country'", f"rows of the focus country {settings.focus}")
+        un_donors = un_donor_pool(settings, countries, covered)
+        long = outcome_panel(un, settings.un_outcomes, settings.productivity_base_year, un_where)
+        _check_complete(long, [settings.focus, *un_donors], settings.first_year, un_where)
+        panel = pd.concat([panel, long], ignore_index=True)
+        pools.update(dict.fromkeys(settings.un_outcomes, un_donors))
+        members += _pool(UN, countries, settings, un_donors, covered)
+        where = f"{where} and {un_where}"  # the fits' panel holds both
+    panel = panel[panel["year"] >= settings.first_year].reset_index(drop=True)
     design = {
         "first_year": settings.first_year,
         "windows": settings.windows,
@@ -66,14 +104,14 @@ def fit_synthetic_controls(
         "starts": settings.starts,
     }
     runs: list[Run] = []
-    for outcome in settings.outcomes:
+    for outcome, pool in pools.items():
         for i, year in enumerate(settings.treatment_years):
             spec = synth_design(outcome, year, **design)
-            runs.append(Run(FIT, settings.focus, tuple(donors), spec, settings.focus))
+            runs.append(Run(FIT, settings.focus, tuple(pool), spec, settings.focus))
             if i == 0 or settings.placebo_variants:
-                runs += space_placebos(settings.focus, donors, spec)
+                runs += space_placebos(settings.focus, pool, spec)
             if i == 0:
-                runs += time_placebos(settings.focus, donors, spec, settings.fake_years, design)
+                runs += time_placebos(settings.focus, pool, spec, settings.fake_years, design)
     fits = fit_runs(panel, runs, where, workers)
     if settings.leave_one_out:
         dropped = [
@@ -83,8 +121,54 @@ def fit_synthetic_controls(
             for r in leave_one_out(run.treated, run.donors, run.spec, result.weights.to_dict())
         ]
         runs, fits = runs + dropped, fits + fit_runs(panel, dropped, where, workers)
-    logging.getLogger(__name__).info("%d synthetic-control fits on %d donors", len(runs), len(donors))
-    return _synth_tables(runs, fits, settings)
+    sizes = ", ".join(f"{outcome}: {len(pool)}" for outcome, pool in pools.items())
+    logging.getLogger(__name__).info("%d synthetic-control fits; donors by outcome: %s", len(runs), sizes)
+    return {**_synth_tables(runs, fits, settings), "synth_pool": pd.DataFrame(members)}
+
+
+def _check_complete(long: pd.DataFrame, units: Sequence[str], first_year: int, where: str) -> None:
+    """Each unit has each outcome in every year from `first_year` to the outcome's last year in the panel (the
+    source's own last year, not a typed one): a path cut short by one donor would cut every path."""
+    for outcome, rows in long.groupby("variable", sort=True):
+        last = int(rows["year"].max())
+        wanted = set(range(first_year, last + 1))
+        for unit in units:
+            missing = sorted(wanted - set(rows.loc[rows["unit"] == unit, "year"]))
+            if missing:
+                raise InputError(
+                    where,
+                    f"variable '{outcome}', country {unit}",
+                    f"a value in every year {first_year}-{last} (or the country in {UN_KEY}/exclude, with the reason)",
+                    f"none in {len(missing)} years from {missing[0]} to {missing[-1]}",
+                )
+
+
+def _pool(
+    source: str,
+    countries: Sequence[str],
+    settings: CounterfactualSettings,
+    donors: Sequence[str],
+    covered: Sequence[str] | None = None,
+) -> list[dict[str, str | None]]:
+    """Rows of synth_pool: each country of the ETD panel for one source, the focus treated, the donors, and why
+    each other country is not one (for the UN, `covered` are the countries of its panel)."""
+    reasons, un_reasons = dict(settings.excluded), dict(settings.un_excluded) if covered is not None else {}
+    rows = []
+    for country in countries:
+        if country == settings.focus:
+            role, reason = TREATED, None
+        elif country in donors:
+            role, reason = DONOR, None
+        elif country in un_reasons:
+            role, reason = EXCLUDED, un_reasons[country]
+        elif covered is not None and country not in covered:
+            role, reason = NO_SERIES, NO_SERIES_REASON
+        elif country in reasons:
+            role, reason = EXCLUDED, reasons[country]
+        else:
+            role, reason = NOT_INCLUDED, f"not in {KEY}/donors/include"
+        rows.append({"source": source, "country": country, "role": role, "reason": reason})
+    return rows
 
 
 def fit_runs(panel: pd.DataFrame, runs: Sequence[Run], where: str, workers: int = 1) -> list[SynthFit]:
@@ -142,6 +226,7 @@ def _synth_tables(runs: list[Run], fits: list[SynthFit], settings: Counterfactua
             {
                 **key,
                 "design": "main" if year == main else "variant",
+                "source": SOURCE_OF[outcome],
                 "treated": treated_run.treated,
                 "donors": len(treated_run.donors),
                 "first_year": int(treated.path["year"].min()),
@@ -254,9 +339,11 @@ RULES = {
 }
 
 
-def run_rule(rule: str, params, source: str, outputs: Mapping[str, str], workers: int = 1) -> dict[str, pd.DataFrame]:
-    """What the stage's script does: read the panel, type the settings, run the rule's function, write its
-    tables."""
+def run_rule(
+    rule: str, params, source: str, outputs: Mapping[str, str], workers: int = 1, un_source: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """What the stage's script does: read the panel (and the UN's, `un_source`, for the synthetic controls), type
+    the settings, run the rule's function, write its tables."""
     from emergence import registry
     from emergence.counterfactuals.schemas import write_tables
     from emergence.settings import from_params
@@ -264,11 +351,11 @@ def run_rule(rule: str, params, source: str, outputs: Mapping[str, str], workers
     settings = from_params(CounterfactualSettings, params.settings)
     etd = registry.read(PANEL_TABLE, source)
     function = RULES[rule]
-    tables = (
-        function(etd, settings, source, workers)
-        if rule == "fit_synthetic_controls"
-        else function(etd, settings, source)
-    )
+    if rule == "fit_synthetic_controls":
+        un = None if un_source is None else registry.read(UN_PANEL_TABLE, un_source)
+        tables = function(etd, settings, source, workers, un, un_source or UN_PANEL_TABLE)
+    else:
+        tables = function(etd, settings, source)
     write_tables(tables, outputs)
     logging.getLogger(__name__).info("%s", ", ".join(f"{n}: {len(t)} rows" for n, t in sorted(tables.items())))
     return tables

@@ -126,6 +126,14 @@ def _wrap(text: str, width_in: float, size_pt: float, weight: str = "normal") ->
     return lines
 
 
+def panel_title(ax: Axes, text: str, size_pt: float = 8) -> None:
+    """A panel's title on its left, wrapped to the panel's width as first placed, so that in a row
+    of panels it does not run into the next one's."""
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    lines = [part for line in text.split("\n") for part in _wrap(line, width_in, size_pt, rcParams["axes.titleweight"])]
+    ax.set_title("\n".join(lines), loc="left", fontsize=size_pt)
+
+
 def _text_block(lines: list[tuple[str, float, str, str]], width_in: float) -> list[tuple[str, float, str, str]]:
     """(text, size, weight, colour) entries wrapped to the figure's width, one tuple per printed line."""
     return [

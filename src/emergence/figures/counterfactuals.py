@@ -9,14 +9,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from emergence.counterfactuals.panel import LABELS, SERIES, UNITS
+from emergence.counterfactuals.panel import ETD, LABELS, SERIES, UNITS
 from emergence.counterfactuals.placebos import FIT, SPACE
-from emergence.figures.common import WIDTH_IN, FigureText, legend_below, new_figure, series_styles
+from emergence.figures.common import WIDTH_IN, FigureText, legend_below, new_figure, panel_title, series_styles
 from emergence.settings import ViewSettings
-from emergence.views.counterfactuals import MIN_WEIGHT, main_designs, named_donors
+from emergence.views.counterfactuals import MIN_WEIGHT, main_designs, named_donors, stage_source
 from emergence.views.labels import country_names, number, source_label
 
-SOURCE = f"{source_label('etd')}, every country of the release; the project's counterfactual stage"
 PLACEBO_GREY = "#b8b8b8"
 SHORT = {
     "manufacturing_va_constant_share": "Manuf. VA, const.",
@@ -41,7 +40,7 @@ def synthetic_control(tables: Mapping[str, pd.DataFrame], settings: ViewSettings
     text = FigureText(
         f"{title}, {focus}, treatment {year}",
         "left: actual and synthetic paths; right: actual less synthetic, with every placebo in grey",
-        SOURCE,
+        stage_source(main["source"]),
         f"Placebos: each donor treated in turn; those whose pre-treatment RMSPE exceeds {k} times "
         f"{focus}'s are not drawn. p: share of units whose post/pre RMSPE ratio is at least {focus}'s. "
         f"Dashed line: the treatment year {year}.",
@@ -56,7 +55,7 @@ def synthetic_control(tables: Mapping[str, pd.DataFrame], settings: ViewSettings
         left.plot(
             own["year"], own["synthetic"], color=synthetic.color, linestyle="--", linewidth=1.4, label="Synthetic"
         )
-        left.set_title(LABELS[outcome], loc="left", fontsize=8)
+        panel_title(left, LABELS[outcome])
         left.set_ylabel(UNITS[outcome])
         kept = runs[(runs["outcome"] == outcome) & (runs["treatment_year"] == year) & (runs["run"] == SPACE)]
         kept_units = set(kept.loc[kept["kept"].astype(bool), "unit"])
@@ -65,11 +64,7 @@ def synthetic_control(tables: Mapping[str, pd.DataFrame], settings: ViewSettings
             right.plot(gap["year"], gap["gap"], color=PLACEBO_GREY, linewidth=0.6, zorder=1)
         right.plot(own["year"], own["gap"], color=actual.color, linewidth=1.8, zorder=3)
         right.axhline(0, color="#222222", linewidth=0.6)
-        right.set_title(
-            f"Mean gap {number(design['post_gap'], 2)} from {year}, p = {number(design['p_value'], 2)}",
-            loc="left",
-            fontsize=8,
-        )
+        panel_title(right, f"Mean gap {number(design['post_gap'], 2)} from {year}, p = {number(design['p_value'], 2)}")
         for ax in row:
             ax.axvline(year, color="#222222", linestyle=(0, (4, 2)), linewidth=0.9, zorder=2)
     legend_below(axes, 2)
@@ -88,7 +83,7 @@ def synthetic_control_weights(tables: Mapping[str, pd.DataFrame], settings: View
     text = FigureText(
         f"{title}, {focus}, treatment {year}",
         "weight of each donor country in the synthetic control (they sum to one)",
-        SOURCE,
+        stage_source(main["source"]),
         f"Donors (ISO 3166 alpha-3 codes) with weights below {number(100 * MIN_WEIGHT, 1)}% are not shown.",
     )
     fig, axes = new_figure(text, nrows, ncols, figsize=(WIDTH_IN, 2.3 * nrows + 1.4))
@@ -97,7 +92,7 @@ def synthetic_control_weights(tables: Mapping[str, pd.DataFrame], settings: View
         shown = named_donors(weights, outcome, year).iloc[::-1]  # barh draws the first row at the bottom
         ax.barh(list(shown["donor"]), shown["weight"], color=style.color)
         ax.set_xlim(0, 1)
-        ax.set_title(f"{LABELS[outcome]}\npre-RMSPE {number(design['pre_rmspe'], 2)}", loc="left", fontsize=8)
+        panel_title(ax, f"{LABELS[outcome]}\npre-RMSPE {number(design['pre_rmspe'], 2)}")
     for ax in axes.flat[len(main) :]:
         ax.set_visible(False)
     return fig
@@ -115,7 +110,7 @@ def event_study(tables: Mapping[str, pd.DataFrame], settings: ViewSettings, titl
     text = FigureText(
         f"{title}, {focus}",
         f"difference from the peers relative to the year before launch, with {level}% intervals",
-        SOURCE,
+        f"{source_label(ETD)}; the project's counterfactual stage",
         f"Peers: {peers} (and any listed in the config). Unit and year fixed effects; intervals and p-values from "
         "the restricted wild cluster bootstrap by country (Webb weights); the end event times are binned; an "
         "interval without whiskers is unbounded. p: joint test of the leads (pre-trends).",

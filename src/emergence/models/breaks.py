@@ -15,9 +15,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
-from scipy.linalg import solve_toeplitz
-from scipy.signal import lfilter
 
 from emergence.linear import annihilator, trend_design
 from emergence.models.ols import fit_ols, growth_pct
@@ -72,6 +69,8 @@ def f_stats(y: np.ndarray, null: np.ndarray, alternatives: np.ndarray, q: int, d
 
 def yule_walker(u: np.ndarray, lags: int) -> np.ndarray:
     """AR coefficients from the sample autocovariances: always a stationary autoregression."""
+    from scipy.linalg import solve_toeplitz  # not at the top: table schemas import this module
+
     if lags == 0:
         return np.zeros(0)
     n = len(u)
@@ -81,6 +80,8 @@ def yule_walker(u: np.ndarray, lags: int) -> np.ndarray:
 
 def sieve_draws(u: np.ndarray, lags: int, draws: int, rng: np.random.Generator) -> np.ndarray:
     """Bootstrap residual series: an AR(lags) fitted to u, driven by its resampled, centred innovations."""
+    from scipy.signal import lfilter  # not at the top: table schemas import this module
+
     n = len(u)
     phi = yule_walker(u, lags)
     innovations = u[lags:] - sum(phi[j] * u[lags - 1 - j : n - 1 - j] for j in range(lags)) if lags else u.copy()
@@ -129,6 +130,8 @@ def segmented_fit(series: Series, settings: ModelSettings) -> list[dict]:
 
 def policy_breaks(series: Series, settings: ModelSettings) -> tuple[list[dict], list[dict]]:
     """Segment slopes and F tests of each spec; a test row for every policy year, marked when it cannot be run."""
+    from scipy import stats  # not at the top: table schemas import this module
+
     years = series.years
     status, knots = _knots(series, settings)
     tested = [str(k) for k in settings.policy_years] + [JOINT]

@@ -9,7 +9,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from emergence.models.series import series_rng
 from emergence.settings import ModelSettings
@@ -94,6 +93,8 @@ def forecast_log(y: np.ndarray, steps: int, model: str, settings: ModelSettings)
 
 
 def z_value(confidence: float) -> float:
+    from scipy import stats  # not at the top: table schemas import this module
+
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
 

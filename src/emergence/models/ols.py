@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from emergence.linear import newey_west_lags
 from emergence.settings import ModelSettings
@@ -24,6 +23,8 @@ class Fit:
 
     def interval(self, weights: np.ndarray, confidence: float) -> tuple[float, float, float, float]:
         """Estimate, standard error and the t interval of weights @ params (a slope, or a sum of slope changes)."""
+        from scipy import stats  # not at the top: table schemas import this module
+
         estimate = float(weights @ self.params)
         se = float(math.sqrt(max(weights @ self.cov @ weights, 0.0)))
         half = stats.t.ppf(0.5 + confidence / 2, self.df_resid) * se

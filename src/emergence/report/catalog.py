@@ -332,7 +332,7 @@ TABLES: tuple[ReportTable, ...] = (
         "Donor weights of the synthetic controls",
         ("countries", "counterfactuals_synth_fits", "counterfactuals_synth_weights"),
         counterfactuals.donor_weights,
-        f"{source_label('etd')}, every country of the release; the project's counterfactual stage",
+        counterfactuals.stage_source(counterfactuals.PANELS),
         f"Treatment at the first launch year. Donors with a weight of at least {100 * counterfactuals.MIN_WEIGHT:g} % "
         "are named; where the others carry any weight, the last row of an outcome adds them up. Each outcome's "
         "weights sum to one.",
@@ -343,7 +343,7 @@ TABLES: tuple[ReportTable, ...] = (
         "Predictor balance: the focus country, its synthetic control and the mean of the donors",
         ("countries", "counterfactuals_synth_balance", "counterfactuals_synth_fits"),
         counterfactuals.predictor_balance,
-        f"{source_label('etd')}, every country of the release; the project's counterfactual stage",
+        counterfactuals.stage_source(counterfactuals.PANELS),
         "Predictors: the outcome's mean over each stretch of the years before treatment and its value in the last "
         "of them, in the outcome's unit. V: the predictor's weight in the fit (each outcome's sum to one).",
         decimals=2,

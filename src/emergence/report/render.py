@@ -20,6 +20,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -405,9 +406,14 @@ def render_report(
     cwd = Path(notebook).resolve().parent
     ast = cross_referenced(markdown, cwd, epoch)
     renderers = {"html": partial(render_html, captions=captions), "pdf": render_pdf, "docx": render_docx}
-    with atomic_paths(list(outputs.values())) as tmps:  # every format, or none if one fails
-        for fmt, tmp in zip(outputs, tmps, strict=True):
-            renderers[fmt](ast, fields, tmp, cwd, bibliography, epoch)
+    # The formats at once: each waits mostly on a pandoc process of its own, so they overlap on a second core.
+    with atomic_paths(list(outputs.values())) as tmps, ThreadPoolExecutor(len(outputs)) as pool:
+        runs = [
+            pool.submit(renderers[fmt], ast, fields, tmp, cwd, bibliography, epoch)
+            for fmt, tmp in zip(outputs, tmps, strict=True)
+        ]
+        for run in runs:  # every format, or none if one fails
+            run.result()
     return markdown
 
 

@@ -17,9 +17,9 @@ import pandas as pd
 from emergence.errors import InputError
 from emergence.report.comparison import comparison
 from emergence.settings import SAMPLE_ID, ViewSettings
-from emergence.views.counterfactuals import named_donors
+from emergence.views.counterfactuals import named_donors, un_outcome
 from emergence.views.coverage import lacking
-from emergence.views.labels import country_names, source_label
+from emergence.views.labels import country_names, short_source, source_label
 from emergence.views.models import (
     BREAK_SERIES,
     DISCUSSED_BREAKS,
@@ -481,6 +481,7 @@ def regions(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
 OUTCOME_LABELS = {
     "manufacturing_va_constant_share": "manufacturing's share of value added at constant prices",
     "manufacturing_va_current_share": "manufacturing's share of value added at current prices",
+    "manufacturing_va_current_share_un": "manufacturing's share of value added at current prices, from the UN",
     "manufacturing_emp_share": "manufacturing's share of employment",
     "labour_productivity_log": "labour productivity (log, relative to its first year)",
     "manufacturing_va_constant_log": "real manufacturing value added (log)",
@@ -488,8 +489,9 @@ OUTCOME_LABELS = {
 
 
 def counterfactuals(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) -> dict:
-    """The synthetic controls of the first launch year (weights, fit, gap, placebo p-values), the other launch
-    years' gaps, the event studies' pre-trend tests and largest effects, and the Bai-Perron break dates."""
+    """The synthetic controls of the first launch year (source, years after it, weights, fit, gap, placebo
+    p-values), the other launch years' gaps, the UN outcome's pool and its gaps beside the ETD's over their
+    common years, the event studies' pre-trend tests and largest effects, and the Bai-Perron break dates."""
     fits, weights = inputs["counterfactuals_synth_fits"], inputs["counterfactuals_synth_weights"]
     main = fits[fits["design"] == "main"]
     synth = []
@@ -500,7 +502,10 @@ def counterfactuals(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) 
             {
                 "outcome": str(r.outcome),
                 "label": OUTCOME_LABELS.get(r.outcome, r.outcome),
+                "source": short_source(str(r.source)),
                 "year": int(r.treatment_year),
+                "last_year": int(r.last_year),
+                "post_years": int(r.last_year) - int(r.treatment_year) + 1,
                 "pre_rmspe": float(r.pre_rmspe),
                 "post_gap": float(r.post_gap),
                 "p": finite(r.p_value),
@@ -516,6 +521,7 @@ def counterfactuals(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings) 
     variants = fits[fits["design"] != "main"]
     return {
         "synth": synth,
+        "un": un_outcome(fits, inputs["counterfactuals_synth_pool"], inputs["counterfactuals_synth_paths"]),
         "pre_rmspe_k": float(main["pre_rmspe_k"].iloc[0]),
         "variant_placebos": bool(variants["placebos"].notna().any()),
         "pretrend_p": {"min": float(pretrend["p_bootstrap"].min()), "max": float(pretrend["p_bootstrap"].max())},
@@ -542,6 +548,8 @@ SECTIONS: tuple[Section, ...] = (
             "counterfactuals_break_dates",
             "counterfactuals_event_pretrend",
             "counterfactuals_synth_fits",
+            "counterfactuals_synth_paths",
+            "counterfactuals_synth_pool",
             "counterfactuals_synth_weights",
         ),
         counterfactuals,

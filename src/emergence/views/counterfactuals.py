@@ -7,20 +7,40 @@ Only the stage's light modules are imported here (the report's catalog is read w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from emergence.counterfactuals.panel import LABELS, SERIES
+from emergence.counterfactuals.donors import EXCLUDED, NO_SERIES
+from emergence.counterfactuals.panel import COUNTERPART, ETD, FIT, LABELS, SERIES, UN, UN_SERIES
 from emergence.errors import InputError
 from emergence.settings import ViewSettings
-from emergence.views.labels import country_names
+from emergence.views.labels import country_names, source_label
 
 MIN_WEIGHT = 0.005  # donors below half a percent are not named: together they rarely reach a few percent
-FITS, WEIGHTS, BALANCE = (
+# Two gaps of the same sign within this factor of each other are of a like size: two sources of the same share,
+# each with its own synthetic control, need not agree more closely than that to tell the same story.
+SIZE_FACTOR = 2.0
+PANELS = {
+    ETD: "every country of the release",
+    UN: "for the UN outcome, every country of the snapshot but the config's exclusions",
+}
+
+
+def stage_source(sources: Iterable[str]) -> str:
+    """The source line of the stage's figures and tables: the panels their fits were drawn from."""
+    used = set(sources)
+    return "; ".join(
+        [f"{source_label(s)}, {PANELS[s]}" for s in PANELS if s in used] + ["the project's counterfactual stage"]
+    )
+
+
+FITS, WEIGHTS, BALANCE, PATHS, POOL = (
     "counterfactuals_synth_fits",
     "counterfactuals_synth_weights",
     "counterfactuals_synth_balance",
+    "counterfactuals_synth_paths",
+    "counterfactuals_synth_pool",
 )
 
 
@@ -99,3 +119,64 @@ def predictor_balance(inputs: Mapping[str, pd.DataFrame], settings: ViewSettings
             for r in rows.itertuples()
         ]
     return pd.DataFrame.from_records(records)
+
+
+def un_outcome(fits: pd.DataFrame, pool: pd.DataFrame, paths: pd.DataFrame) -> dict | None:
+    """The UN outcome's main design as the prose quotes it: its treatment and last year, its donors, the countries
+    of the ETD without a UN series and those the UN's own exclusions leave out (with their reasons), and its gaps
+    beside its ETD counterpart's (`common_gaps`); None when the stage ran no UN outcome."""
+    main = main_designs(fits)
+    outcomes = [o for o in main.index if o in UN_SERIES]
+    if not outcomes:
+        return None
+    outcome, design = outcomes[0], main.loc[outcomes[0]]
+    un, etd = pool[pool["source"] == UN], pool[pool["source"] == ETD]
+    own = un[(un["role"] == EXCLUDED) & ~un["country"].isin(etd.loc[etd["role"] == EXCLUDED, "country"])]
+    return {
+        "outcome": outcome,
+        "year": int(design["treatment_year"]),
+        "last_year": int(design["last_year"]),
+        "donors": int(design["donors"]),
+        "no_series": sorted(un.loc[un["role"] == NO_SERIES, "country"]),
+        "excluded": [{"code": str(c), "reason": str(r)} for c, r in zip(own["country"], own["reason"], strict=True)],
+        "compared": common_gaps(fits, paths, outcome, COUNTERPART[outcome]),
+        "size_factor": SIZE_FACTOR,
+    }
+
+
+def common_gaps(fits: pd.DataFrame, paths: pd.DataFrame, outcome: str, counterpart: str) -> list[dict]:
+    """For each treatment year the two outcomes share, the focus country's mean gap to its synthetic control in
+    each over the years after treatment that both paths cover, whether they have the same sign, the ratio of the
+    first to the second (None where the second is zero) and whether it is within SIZE_FACTOR either way, and the
+    first's mean gap over all its own years: two sources of the same quantity, set side by side where they can be."""
+    own = paths[paths["run"] == FIT]
+    years = set(fits.loc[fits["outcome"] == outcome, "treatment_year"])
+    rows = []
+
+    def gap(name: str, year: int) -> pd.Series:
+        part = own[(own["outcome"] == name) & (own["treatment_year"] == year) & (own["year"] >= year)]
+        return part.set_index("year")["gap"]
+
+    for year in sorted(years & set(fits.loc[fits["outcome"] == counterpart, "treatment_year"])):
+        first, second = gap(outcome, year), gap(counterpart, year)
+        common = first.index.intersection(second.index).sort_values()
+        if common.empty:
+            continue
+        mean, other = float(first[common].mean()), float(second[common].mean())
+        ratio = None if other == 0 else mean / other
+        whole = fits[(fits["outcome"] == outcome) & (fits["treatment_year"] == year)]["post_gap"]
+        rows.append(
+            {
+                "year": int(year),
+                "first": int(common[0]),
+                "last": int(common[-1]),
+                "years": len(common),
+                "gap": mean,
+                "counterpart_gap": other,
+                "same_sign": bool((mean > 0) == (other > 0) and mean != 0 and other != 0),
+                "ratio": ratio,
+                "like_size": ratio is not None and 1 / SIZE_FACTOR <= ratio <= SIZE_FACTOR,
+                "gap_all_years": float(whole.iloc[0]),
+            }
+        )
+    return rows
