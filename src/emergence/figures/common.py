@@ -27,6 +27,8 @@ HASH_SALT = "emergence"
 # Every figure's width: the report's 16 cm text width less a hair, so a figure is placed at its drawn size or a
 # little larger, and its text prints at the size it is drawn (7 pt at least).
 WIDTH_IN = 6.29
+# The tallest figure: the report's 24.7 cm text height less room for a caption of three lines under it.
+MAX_HEIGHT_IN = 8.9
 # Metadata that would change between two builds (dates) or between machines is fixed or dropped.
 SAVE_METADATA = {
     "svg": {"Date": None, "Creator": None},

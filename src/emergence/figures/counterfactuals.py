@@ -11,7 +11,15 @@ from matplotlib.figure import Figure
 
 from emergence.counterfactuals.panel import ETD, LABELS, SERIES, UNITS
 from emergence.counterfactuals.placebos import FIT, SPACE
-from emergence.figures.common import WIDTH_IN, FigureText, legend_below, new_figure, panel_title, series_styles
+from emergence.figures.common import (
+    MAX_HEIGHT_IN,
+    WIDTH_IN,
+    FigureText,
+    legend_below,
+    new_figure,
+    panel_title,
+    series_styles,
+)
 from emergence.settings import ViewSettings
 from emergence.views.counterfactuals import MIN_WEIGHT, main_designs, named_donors, stage_source
 from emergence.views.labels import country_names, number, source_label
@@ -45,7 +53,8 @@ def synthetic_control(tables: Mapping[str, pd.DataFrame], settings: ViewSettings
         f"{focus}'s are not drawn. p: share of units whose post/pre RMSPE ratio is at least {focus}'s. "
         f"Dashed line: the treatment year {year}.",
     )
-    fig, axes = new_figure(text, len(main), 2, figsize=(WIDTH_IN, 1.65 * len(main) + 1.4), sharex=True)
+    height = min(1.65 * len(main) + 1.4, MAX_HEIGHT_IN)  # five outcomes would not fit a page at 1.65 a row
+    fig, axes = new_figure(text, len(main), 2, figsize=(WIDTH_IN, height), sharex=True)
     actual, synthetic = series_styles(2)
     for row, (outcome, design) in zip(axes, main.iterrows(), strict=True):
         rows = paths[(paths["outcome"] == outcome) & (paths["treatment_year"] == year)]
