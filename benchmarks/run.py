@@ -290,6 +290,7 @@ def main() -> int:
     parser.add_argument("--setup-repeat", type=int, default=2, help="fresh set-ups with each installer")
     parser.add_argument("--setup-only", action="store_true", help="measure only the fresh set-up, pip against uv")
     parser.add_argument("--no-setup", action="store_true", help="skip the fresh set-ups")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the builds with more countries")
     parser.add_argument("--write", action="store_true", help=f"write the table to {RESULTS.relative_to(ROOT)}")
     args = parser.parse_args()
     rows, results = [], {}
@@ -388,6 +389,14 @@ def measure_builds(work: Path, args, rows: list[dict], results: dict) -> None:
     t, j = edit_in_turns(built, config_path, changed, args.repeat)
     results["config_change"] = {"times": t, "jobs": j}
     rows.append({"name": f"setting changed ({median(j):.0f} jobs)", "value": median(t), **cold_row})
+    if not args.no_scaling:
+        scale(work, args, rows, results)
+    peak = peak_job_memory(work)
+    results["peak_job_rss_mb"] = peak.peak / 2**20
+    results["peak_job"] = peak.job
+
+
+def scale(work: Path, args, rows: list[dict], results: dict) -> None:
     countries = etd_countries()
     sizes = [4, 10] if args.quick else [4, 10, 25, len(countries)]
     scaling = {n: timed(SNAKEMAKE, scaled_copy(work, countries[:n]))[0] for n in sizes}
@@ -402,9 +411,6 @@ def measure_builds(work: Path, args, rows: list[dict], results: dict) -> None:
                 "target": TARGETS["all_countries"],
             }
         )
-    peak = peak_job_memory(work)
-    results["peak_job_rss_mb"] = peak.peak / 2**20
-    results["peak_job"] = peak.job
 
 
 if __name__ == "__main__":
