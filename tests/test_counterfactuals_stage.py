@@ -15,12 +15,8 @@ from emergence import manifest, registry
 from emergence.config import load_config
 from emergence.counterfactuals import stage
 from emergence.counterfactuals.donors import check_counterfactuals, donor_pool
-from emergence.counterfactuals.panel import PRODUCTIVITY, outcome_panel
+from emergence.counterfactuals.panel import FIT, LEAVE_ONE_OUT, PRODUCTIVITY, SPACE, TIME, outcome_panel
 from emergence.counterfactuals.placebos import (
-    FIT,
-    LEAVE_ONE_OUT,
-    SPACE,
-    TIME,
     ZERO_WEIGHT,
     placebo_test,
     synth_design,

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from emergence.counterfactuals.panel import FIT
 from emergence.counterfactuals.placebos import (
-    FIT,
     Run,
     leave_one_out,
     placebo_test,

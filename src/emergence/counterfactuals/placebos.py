@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from emergence.counterfactuals.panel import FIT as FIT  # the kinds of run, named in panel.py and used from here
 from emergence.counterfactuals.panel import LEAVE_ONE_OUT, SPACE, TIME
 from emergence.counterfactuals.synth import Predictor, SynthSpec
 

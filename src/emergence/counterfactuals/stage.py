@@ -34,10 +34,8 @@ from emergence.counterfactuals.donors import (
     un_donor_pool,
 )
 from emergence.counterfactuals.event_study import event_study
-from emergence.counterfactuals.panel import ETD, SOURCE_OF, UN, outcome_panel, series_of
+from emergence.counterfactuals.panel import ETD, FIT, SOURCE_OF, SPACE, UN, outcome_panel, series_of
 from emergence.counterfactuals.placebos import (
-    FIT,
-    SPACE,
     Run,
     leave_one_out,
     placebo_test,

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from emergence.counterfactuals.panel import ETD, LABELS, SERIES, UNITS
-from emergence.counterfactuals.placebos import FIT, SPACE
+from emergence.counterfactuals.panel import ETD, FIT, LABELS, SERIES, SPACE, UNITS
 from emergence.figures.common import (
     MAX_HEIGHT_IN,
     WIDTH_IN,
