@@ -29,6 +29,7 @@ from emergence.sources.common import (
     with_shares,
 )
 from emergence.workbook import read_sheet, write_workbook
+from emergence.yamlfile import read_yaml
 
 COLUMNS = ["country", "sector", "variable", "year", "value", "unit", "source"]
 
@@ -223,6 +224,21 @@ def test_ggdc10_gaps_are_the_leading_empty_years_and_community_employment(raw):
     assert set(found["allowance"]) == {"sources.ggdc10.gaps.empty_years", "sources.ggdc10.gaps.cells[0]"}
 
 
+def test_ggdc10_every_etd_country_it_covers_is_read_with_the_default_allowances(raw_files):
+    """Any ETD country can be a peer: the full snapshot of each of the 32 the 10-sector file covers is read (its
+    sectors adding up to the total in every year kept), and each allowance of the schema is used by some."""
+    full = raw_files()
+    etd_countries = read_yaml(full["etd"].parent / "manifest.yaml")["countries"]
+    tidy, found = ggdc10.read(full["ggdc10"], etd_countries, default_gaps("ggdc10"))
+    assert tidy["country"].nunique() == 32
+    used = set(found["allowance"])
+    assert used == {"sources.ggdc10.gaps.empty_years"} | {
+        f"sources.ggdc10.gaps.cells[{i}]" for i in range(len(default_gaps("ggdc10").cells))
+    }
+    between = found[found["allowance"] == "sources.ggdc10.gaps.cells[3]"]
+    assert between[["country", "first_year", "last_year"]].values.tolist() == [["IDN", 1962, 1970], ["MUS", 1963, 1969]]
+
+
 def test_ggdc10_without_the_allowance_names_the_first_gap(raw):
     with pytest.raises(InputError) as caught:
         ggdc10.read(raw["ggdc10"], ["MAR"], Gaps())
@@ -352,12 +368,20 @@ def test_an_empty_last_year_needs_edges(tmp_path):
     assert tidy["year"].max() == 2003 and found["first_year"].tolist() == [2004]
 
 
-def test_an_empty_year_between_two_with_values_is_always_refused(tmp_path):
+def test_an_empty_year_between_two_with_values_is_refused_unless_its_cells_are_listed(tmp_path):
     rows = [FULL[0], ("MAR", "VA", 2002, None, None, None), FULL[2]]
     assert refused(tmp_path, rows, Gaps("edges")) == (
-        "sheet 'Data', row 3 (MAR VA 2002): expected a value in some sector of MAR VA, between years with values, "
-        "found 'none'"
+        "sheet 'Data', row 3 (MAR VA 2002): expected a value in some sector of MAR VA, between years with values "
+        "(or the year's cells listed in sources.src.gaps.cells), found 'none'"
     )
+    only_a = BlankCells("census year first", sectors=("a",), first_year=2002, last_year=2002)
+    assert "between years with values" in refused(tmp_path, rows, Gaps("edges", (only_a,)))
+    every = BlankCells("census year first", first_year=2002, last_year=2002)
+    tidy, found = read_rows(tmp_path, rows, Gaps("none", (every,)))
+    assert sorted(tidy["year"].unique()) == [2001, 2003]
+    assert found.drop(columns="reason").values.tolist() == [
+        ["src", "MAR", "va", "all", 2002, 2002, 1, "sources.src.gaps.cells[0]"]
+    ]
 
 
 @pytest.mark.parametrize("year", [2001, 2002, 2003])

@@ -161,6 +161,22 @@ def edge_years(
     return accepted
 
 
+def _empty_year_between(
+    gaps: Gaps, code: str, variable: str, year: int, cells: dict, where: str, place: str, key: str, label: str
+) -> list[tuple[str, str, str, int, str, str]]:
+    """A year without any value between two years with values is left out only where `gaps.cells` lists every
+    one of its cells (a series the publisher gives for a census year before its annual run, say)."""
+    covering = {allowed(gaps, code, variable, sector, year, value) for sector, (value, _) in cells.items()}
+    if None in covering:
+        raise InputError(
+            where,
+            place,
+            f"a value in some sector of {label}, between years with values (or the year's cells listed in {key}.cells)",
+            "none",
+        )
+    return [(code, variable, "all", year, f"{key}.cells[{i}]", gaps.cells[i].reason) for i in sorted(covering)]
+
+
 def gap_runs(found: list[tuple[str, str, str, int, str, str]], source: str) -> pd.DataFrame:
     """The gaps accepted, (country, variable, sector, year, allowance, reason) each, as runs of consecutive years."""
     rows = []
@@ -322,10 +338,15 @@ def tidy_sector_sheet(
             where,
             key,
             label,
+            between=True,
         )
         found += [(code, variable, "all", year, f"{key}.empty_years", EMPTY_YEARS_REASON) for year in dropped]
         for year, row_number, cells in entries:
             if year in dropped:
+                continue
+            if empty[year]:
+                place = f"sheet '{sheet}', row {row_number} ({label} {year})"
+                found += _empty_year_between(gaps, code, variable, year, cells, where, place, key, label)
                 continue
             values = {}
             for sector, (value, place) in cells.items():
