@@ -235,8 +235,10 @@ def test_ggdc10_every_etd_country_it_covers_is_read_with_the_default_allowances(
     assert used == {"sources.ggdc10.gaps.empty_years"} | {
         f"sources.ggdc10.gaps.cells[{i}]" for i in range(len(default_gaps("ggdc10").cells))
     }
-    between = found[found["allowance"] == "sources.ggdc10.gaps.cells[3]"]
-    assert between[["country", "first_year", "last_year"]].values.tolist() == [["IDN", 1962, 1970], ["MUS", 1963, 1969]]
+    late = found[found["allowance"] == "sources.ggdc10.gaps.cells[2]"]
+    assert late[["country", "first_year", "last_year"]].values.tolist() == [["IDN", 1961, 1970], ["MUS", 1962, 1969]]
+    starts = tidy[tidy["variable"] == "emp"].groupby("country")["year"].min()
+    assert (starts["IDN"], starts["MUS"]) == (1971, 1970)
 
 
 def test_ggdc10_without_the_allowance_names_the_first_gap(raw):
@@ -368,19 +370,19 @@ def test_an_empty_last_year_needs_edges(tmp_path):
     assert tidy["year"].max() == 2003 and found["first_year"].tolist() == [2004]
 
 
-def test_an_empty_year_between_two_with_values_is_refused_unless_its_cells_are_listed(tmp_path):
+def test_an_empty_year_between_two_with_values_is_refused_unless_listed_then_the_series_starts_after(tmp_path):
     rows = [FULL[0], ("MAR", "VA", 2002, None, None, None), FULL[2]]
     assert refused(tmp_path, rows, Gaps("edges")) == (
         "sheet 'Data', row 3 (MAR VA 2002): expected a value in some sector of MAR VA, between years with values "
-        "(or the year's cells listed in sources.src.gaps.cells), found 'none'"
+        "(or the year's cells listed in sources.src.gaps.cells, to read the series from the year after), found 'none'"
     )
     only_a = BlankCells("census year first", sectors=("a",), first_year=2002, last_year=2002)
     assert "between years with values" in refused(tmp_path, rows, Gaps("edges", (only_a,)))
     every = BlankCells("census year first", first_year=2002, last_year=2002)
     tidy, found = read_rows(tmp_path, rows, Gaps("none", (every,)))
-    assert sorted(tidy["year"].unique()) == [2001, 2003]
+    assert sorted(tidy["year"].unique()) == [2003]
     assert found.drop(columns="reason").values.tolist() == [
-        ["src", "MAR", "va", "all", 2002, 2002, 1, "sources.src.gaps.cells[0]"]
+        ["src", "MAR", "va", "all", 2001, 2002, 2, "sources.src.gaps.cells[0]"]
     ]
 
 

@@ -161,20 +161,44 @@ def edge_years(
     return accepted
 
 
-def _empty_year_between(
-    gaps: Gaps, code: str, variable: str, year: int, cells: dict, where: str, place: str, key: str, label: str
-) -> list[tuple[str, str, str, int, str, str]]:
-    """A year without any value between two years with values is left out only where `gaps.cells` lists every
-    one of its cells (a series the publisher gives for a census year before its annual run, say)."""
-    covering = {allowed(gaps, code, variable, sector, year, value) for sector, (value, _) in cells.items()}
-    if None in covering:
-        raise InputError(
-            where,
-            place,
-            f"a value in some sector of {label}, between years with values (or the year's cells listed in {key}.cells)",
-            "none",
-        )
-    return [(code, variable, "all", year, f"{key}.cells[{i}]", gaps.cells[i].reason) for i in sorted(covering)]
+def _late_starts(
+    gaps: Gaps,
+    code: str,
+    variable: str,
+    entries: list,
+    empty: dict[int, bool],
+    where: str,
+    sheet: str,
+    key: str,
+    label: str,
+) -> tuple[set[int], list[tuple[str, str, str, int, str, str]]]:
+    """The years left out where a series has empty years between years with values: allowed only where
+    `gaps.cells` lists every cell of those years, and then the series is read from the year after the last of
+    them (a publisher that gives a census year before its annual run, say), so its years still follow one another.
+    Returns those years and the gaps to record."""
+    filled = [year for year, _, _ in entries if not empty[year]]
+    holes = [
+        (year, row, cells) for year, row, cells in entries if filled and empty[year] and filled[0] < year < filled[-1]
+    ]
+    if not holes:
+        return set(), []
+    found = []
+    for year, row_number, cells in holes:
+        covering = {allowed(gaps, code, variable, sector, year, value) for sector, (value, _) in cells.items()}
+        if None in covering:
+            raise InputError(
+                where,
+                f"sheet '{sheet}', row {row_number} ({label} {year})",
+                f"a value in some sector of {label}, between years with values (or the year's cells listed in "
+                f"{key}.cells, to read the series from the year after)",
+                "none",
+            )
+        found += [(code, variable, "all", year, f"{key}.cells[{i}]", gaps.cells[i].reason) for i in sorted(covering)]
+    restart = max(year for year, _, _ in holes)
+    before = [year for year in filled if year < restart]
+    last_allowance, last_reason = found[-1][4:]
+    found += [(code, variable, "all", year, last_allowance, last_reason) for year in before]
+    return {year for year, _, _ in holes} | set(before), found
 
 
 def gap_runs(found: list[tuple[str, str, str, int, str, str]], source: str) -> pd.DataFrame:
@@ -340,13 +364,11 @@ def tidy_sector_sheet(
             label,
             between=True,
         )
+        late, late_found = _late_starts(gaps, code, variable, entries, empty, where, sheet, key, label)
         found += [(code, variable, "all", year, f"{key}.empty_years", EMPTY_YEARS_REASON) for year in dropped]
+        found += late_found
         for year, row_number, cells in entries:
-            if year in dropped:
-                continue
-            if empty[year]:
-                place = f"sheet '{sheet}', row {row_number} ({label} {year})"
-                found += _empty_year_between(gaps, code, variable, year, cells, where, place, key, label)
+            if year in dropped or year in late:
                 continue
             values = {}
             for sector, (value, place) in cells.items():
