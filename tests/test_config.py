@@ -174,6 +174,16 @@ def test_a_misspelt_key_is_refused_with_the_closest_valid_key(settings):
         (lambda d: d["policy_events"][0].update(year="2005"), "policy_events/0/year", "type"),
         (lambda d: d.pop("concordance"), "(top level)", "required"),
         (lambda d: d.update(focus="ZAF"), "focus", "one of countries"),
+        (
+            lambda d: d.update(models={"forecast": {"countries": ["MAR", "ZAF"]}}),
+            "models/forecast/countries",
+            "['ZAF']",
+        ),
+        (
+            lambda d: d.update(models={"forecast": {"backtest_countries": ["ZAF"]}}),
+            "models/forecast/backtest_countries",
+            "some of countries",
+        ),
     ],
 )
 def test_schema_violations_name_the_key_and_the_rule(settings, change, key, fragment):

@@ -123,7 +123,7 @@ def forecast_tables(settings, workers=1):
 def forecast_run():
     """Both rules on both countries and every configured variable, the default backtest countries (the focus only):
     one run that the tests below read, each from its side."""
-    settings = settings_for("forecast", **FAST_FORECAST)
+    settings = settings_for("forecast", **FAST_FORECAST, countries=["MAR", "TUN"])
     return settings, forecast_tables(settings)
 
 
@@ -147,10 +147,16 @@ def test_forecast_rules_write_forecasts_that_add_up_and_name_winners(forecast_ru
     assert wins.xs("all", level="variable").groupby("country")["wins"].sum().tolist() == [4 * 3 + 3 * 2]
 
 
-def test_only_the_focus_country_is_backtested_by_default_and_every_country_is_forecast(forecast_run):
+def test_only_the_focus_country_is_backtested_by_default_and_forecast_unless_others_are_named(forecast_run):
     settings, tables = forecast_run
     assert settings.forecast.backtest_countries == ("MAR",)
     assert set(tables["forecasts"]["country"]) == {"MAR", "TUN"}
+    default = replace(settings_for("forecast", **FAST_FORECAST), variables=("va_constant",))
+    assert default.forecast.countries == ("MAR",)
+    alone = rules.forecast_series(clean_table(), default, "fixture")["forecasts"]
+    assert set(alone["country"]) == {"MAR"} and len(alone) == len(
+        tables["forecasts"].query("country == 'MAR' and variable == 'va_constant'")
+    )
     scored = tables["backtest"].groupby("country")["n_forecasts"].sum()
     assert scored["MAR"] > 0 and scored["TUN"] == 0
     assert set(tables["backtest_wins"]["country"]) == {"MAR"}

@@ -122,8 +122,13 @@ def check_config(config: dict, where: str) -> None:
 
 
 def check_focus(config: dict, where: str) -> None:
+    """The focus, and the countries forecast and backtested, are among the build's countries."""
     if config["focus"] not in config["countries"]:
         raise InputError(where, "key 'focus'", f"one of countries {config['countries']}", config["focus"])
+    for key in ("countries", "backtest_countries"):
+        unknown = [c for c in config["models"]["forecast"][key] or () if c not in config["countries"]]
+        if unknown:
+            raise InputError(where, f"key 'models/forecast/{key}'", f"some of countries {config['countries']}", unknown)
 
 
 def check_periods(config: dict, where: str) -> None:

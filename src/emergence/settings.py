@@ -98,6 +98,7 @@ class ForecastSettings:
     backtest_origins: int
     backtest_min_train_years: int
     backtest_max_step: int
+    countries: tuple[str, ...] = ()
     backtest_countries: tuple[str, ...] = ()
 
 
@@ -289,6 +290,7 @@ def from_config(config: Mapping, config_file: str = DEFAULT_CONFIG_FILE) -> Sett
     sections["forecast"] = replace(
         forecast,
         arima_orders=tuple(tuple(int(x) for x in order) for order in forecast.arima_orders),
+        countries=tuple(forecast.countries or (focus,)),
         backtest_countries=tuple(forecast.backtest_countries or (focus,)),
     )
     scheme = config["figures"]["scheme"]

@@ -74,11 +74,12 @@ def test_breaks(clean: pd.DataFrame, settings: ModelSettings, where: str) -> dic
 def forecast_series(
     clean: pd.DataFrame, settings: ModelSettings, where: str, workers: int = 1
 ) -> dict[str, pd.DataFrame]:
-    """Forecasts of every configured country's series to the horizon, with prediction intervals.
+    """Forecasts of the series of the countries `forecast.countries` names to the horizon, with prediction intervals.
 
     Each level series and each country's set of shares is one task; `workers` processes share them out.
     """
-    rows = _run_tasks(_forecast_tasks(clean, settings, where), _forecasts_of, settings, workers)
+    tasks = [t for t in _forecast_tasks(clean, settings, where) if _country(t) in settings.forecast.countries]
+    rows = _run_tasks(tasks, _forecasts_of, settings, workers)
     return {"forecasts": _frame(rows)}
 
 
@@ -100,6 +101,10 @@ def _forecast_tasks(clean: pd.DataFrame, settings: ModelSettings, where: str) ->
     for variable in [v for v in settings.variables if is_share(v)]:
         tasks += [(country, variable, _composition(clean, country, variable, where)) for country in settings.countries]
     return tasks
+
+
+def _country(task: tuple) -> str:
+    return task[0].country if len(task) == 1 else task[0]
 
 
 def _run_tasks(tasks: list[tuple], work, settings: ModelSettings, workers: int) -> list[dict]:
