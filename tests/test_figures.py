@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +23,7 @@ from emergence.errors import InputError
 from emergence.figures.clusters import LABEL_CHARS, timeline_rows
 from emergence.figures.common import FigureText, new_figure, panel_title, save_figure, series_styles
 from emergence.figures.draw import draw_family
+from emergence.figures.raster import RASTER_PPI, svg_to_png
 from emergence.figures.structure import stacked_bottoms
 from emergence.settings import ViewSettings
 from emergence.sources.etd import LEAVES as ETD_LEAVES
@@ -488,10 +491,24 @@ def test_draw_family_refuses_missing_tables(tmp_path):
         draw_family("sectors", tables, synthetic_settings(), tmp_path, ["svg"], STYLE)
 
 
-def test_save_figure_refuses_an_unknown_format(tmp_path):
+def test_save_figure_refuses_an_unknown_format_or_none_without_the_svg(tmp_path):
     fig, axes = new_figure(FigureText("t", "u", "s"))
-    with pytest.raises(InputError, match="figures.formats"):
-        save_figure(fig, tmp_path / "f", ["jpg"])
+    for formats in (["svg", "jpg"], ["png"]):
+        with pytest.raises(InputError, match="figures.formats: expected svg and some of"):
+            save_figure(fig, tmp_path / "f", formats)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_png_is_the_svg_drawn_at_the_raster_resolution(tmp_path):
+    """The Word file's copy is the SVG's picture: as wide as the SVG at RASTER_PPI, the same bytes each time."""
+    fig, axes = new_figure(FigureText("t", "u", "s"))
+    axes.flat[0].plot([0, 1], [0, 1])
+    png, svg = save_figure(fig, tmp_path / "f", ["png", "svg"])
+    width_pt = float(re.search(r'<svg[^>]* width="([0-9.]+)pt"', svg.read_text()).group(1))
+    width_px, height_px = struct.unpack(">II", png.read_bytes()[16:24])
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert abs(width_px - width_pt / 72 * RASTER_PPI) <= 1 and height_px > 0
+    assert svg_to_png(svg.read_bytes()) == png.read_bytes()
 
 
 # The family drawn by two processes and compared byte for byte: two figures, each in every format.

@@ -18,6 +18,7 @@ import pytest
 
 from emergence import manifest, registry
 from emergence.errors import InputError
+from emergence.figures.raster import svg_to_png
 from emergence.io import sha256_file
 from emergence.report.catalog import TABLES as REPORT_TABLES
 from emergence.report.lineage import artefact_captions, number_origins, raw_checksums, raw_inputs
@@ -187,6 +188,7 @@ def rendered(tmp_path, monkeypatch) -> dict[str, Path]:
         '<rect width="100" height="50" fill="white"/></svg>',
         encoding="utf-8",
     )
+    (tmp_path / "a.png").write_bytes(svg_to_png((tmp_path / "a.svg").read_bytes()))  # the Word file's copy
     results = {
         "names": {"MAR": "Morocco"},
         "settings": {"policy_events": [{"year": 2005, "name": "Emergence"}]},

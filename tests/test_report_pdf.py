@@ -24,6 +24,7 @@ from builds import reference_build
 
 from emergence.config import load_config
 from emergence.errors import InputError
+from emergence.figures.raster import svg_to_png
 from emergence.io import read_table
 from emergence.registry import FIGURES
 from emergence.report.provenance import release_epoch
@@ -322,6 +323,7 @@ def test_cross_references_read_figure_n_and_link_to_it(tmp_path):
         '<rect width="100" height="50" fill="white"/></svg>',
         encoding="utf-8",
     )
+    (tmp_path / "a.png").write_bytes(svg_to_png((tmp_path / "a.svg").read_bytes()))  # the Word file's copy
     nb = nbformat.v4.new_notebook()
     prose = (
         "# Part\n\nAs @fig-second shows, and [@fig-first; @tbl-only], with [-@fig-second] alone [@newey1987].\n\n"

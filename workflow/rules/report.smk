@@ -54,6 +54,7 @@ rule render_report:
         results=REPORT_RESULTS,
         manifests=sorted(MANIFESTS.values()),
         figures=registry.figure_paths("svg"),
+        rasters=registry.figure_paths("png"),  # the Word file's pictures
         tables=[path for key, path in REPORT_TABLE_FILES.items() if key.endswith("_md")],
         code=sorted(
             {

@@ -21,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from emergence.errors import InputError  # noqa: E402
+from emergence.figures.raster import svg_to_png  # noqa: E402
 from emergence.io import write_files  # noqa: E402
 
 HASH_SALT = "emergence"
@@ -30,11 +31,13 @@ WIDTH_IN = 6.29
 # The tallest figure: the report's 24.7 cm text height less room for a caption of three lines under it.
 MAX_HEIGHT_IN = 8.9
 # Metadata that would change between two builds (dates) or between machines is fixed or dropped.
+# The PNG is not saved by matplotlib: it is the raster copy of the SVG (emergence.figures.raster).
 SAVE_METADATA = {
     "svg": {"Date": None, "Creator": None},
-    "png": {"Software": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
 }
+RASTER = "png"
+
 # Second channel after colour, so series stay apart in greyscale and for colour-blind readers.
 HATCHES = ("", "///", "...", "\\\\\\", "xx", "--", "oo", "||")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -204,17 +207,23 @@ def events_note(events: Sequence[tuple[int, str]]) -> str:
 
 def figure_files(fig: ReportFigure, stem: str | Path, formats: Sequence[str]) -> dict[Path, bytes]:
     """Lay `fig` out, then render it once per format (path beside `stem` -> bytes), with no dates and fixed SVG
-    ids, so rebuilds give equal bytes; nothing is written, so a job writes its figures once all are drawn."""
+    ids, so rebuilds give equal bytes; the PNG is drawn from the SVG. Nothing is written, so a job writes its
+    figures once all are drawn."""
+    unknown = [fmt for fmt in formats if fmt not in (*SAVE_METADATA, RASTER)]
+    if unknown or "svg" not in formats:
+        raise InputError("config", "figures.formats", f"svg and some of {sorted({*SAVE_METADATA, RASTER})}", formats)
     fig.finish()
     files = {}
     with matplotlib.rc_context({"svg.hashsalt": HASH_SALT}):
-        for fmt in formats:
-            if fmt not in SAVE_METADATA:
-                raise InputError("config", "figures.formats", f"one of {sorted(SAVE_METADATA)}", fmt)
+        for fmt in sorted(formats, key=lambda f: f != "svg"):
+            path = Path(stem).with_suffix(f".{fmt}")
+            if fmt == RASTER:
+                files[path] = svg_to_png(files[Path(stem).with_suffix(".svg")])
+                continue
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, metadata=SAVE_METADATA[fmt])
-            files[Path(stem).with_suffix(f".{fmt}")] = buffer.getvalue()
-    return files
+            files[path] = buffer.getvalue()
+    return {path: files[path] for path in (Path(stem).with_suffix(f".{fmt}") for fmt in formats)}
 
 
 def save_figure(fig: ReportFigure, stem: str | Path, formats: Sequence[str]) -> list[Path]:

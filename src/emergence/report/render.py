@@ -18,7 +18,6 @@ import copy
 import json
 import os
 import subprocess
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -53,7 +52,6 @@ MARGIN_CM = 2.5
 MARGIN_PT = MARGIN_CM / 2.54 * 72
 TEXT_WIDTH_PT = PAPER_WIDTH_PT - 2 * MARGIN_PT
 FIGURE_WIDTH = "100%"  # of the text width, in every format
-DOCX_PPI = 200.0
 HTML_STYLE = """<style>
 body { max-width: 52em; }
 img { max-width: 100%; height: auto; }
@@ -333,18 +331,14 @@ def render_html(
     write_bytes(output, _pandoc(args, _document(ast, _metadata(fields, "html", bib, cwd, epoch)), cwd, epoch))
 
 
-def rasterised(ast: dict, cwd: str | os.PathLike, folder: Path) -> dict:
-    """A copy of `ast` whose SVG figures are PNG files under `folder` (by the same relative paths), drawn by Typst
-    at DOCX_PPI: Word needs a raster copy beside an SVG, and pandoc would need rsvg-convert to make one."""
+def with_rasters(ast: dict) -> dict:
+    """A copy of `ast` whose SVG figures are their PNG copies beside them (emergence.figures.raster), as Word needs
+    a raster picture; a missing copy stops pandoc with its path."""
     doc = copy.deepcopy(ast)
 
     def visit(node: dict) -> None:
         if node["t"] == "Image" and node["c"][2][0].endswith(".svg"):
-            source = node["c"][2][0]
-            png = Path(source).with_suffix(".png")
-            page = f'#set page(width: auto, height: auto, margin: 0pt)\n#image("{source}")\n'
-            write_bytes(folder / png, typst.compile(page.encode("utf-8"), root=str(cwd), format="png", ppi=DOCX_PPI))
-            node["c"][2][0] = png.as_posix()
+            node["c"][2][0] = Path(node["c"][2][0]).with_suffix(".png").as_posix()
 
     _walk(doc["blocks"], visit)
     return doc
@@ -355,11 +349,9 @@ def render_docx(
 ) -> None:
     """A Word file for co-authors who edit there, figures (PNG) and bibliography included; the times pandoc writes
     into it are the build's, so a rebuild gives the same bytes."""
-    with tempfile.TemporaryDirectory() as folder, atomic_path(output) as tmp:
-        doc = rasterised(ast, cwd, Path(folder))
-        resources = f"--resource-path={folder}{os.pathsep}{cwd}"
-        args = [*COMMON_ARGS, "--to", "docx", resources, "--output", str(tmp.resolve())]
-        _pandoc(args, _document(doc, _metadata(fields, "docx", bib, cwd, epoch)), cwd, epoch)
+    with atomic_path(output) as tmp:
+        args = [*COMMON_ARGS, "--to", "docx", f"--resource-path={cwd}", "--output", str(tmp.resolve())]
+        _pandoc(args, _document(with_rasters(ast), _metadata(fields, "docx", bib, cwd, epoch)), cwd, epoch)
 
 
 def typst_source(ast: dict, fields: Mapping, cwd: str | os.PathLike, bib: str | os.PathLike, epoch: int) -> str:
