@@ -4,6 +4,7 @@ manifests say otherwise."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -134,6 +135,25 @@ def test_years_a_manifest_records_are_used_without_reading_the_data(raw_copy):
     edit_manifest(folder, years={c: [1990, 2010] for c in BASE["countries"]}, files=files)
     (error,) = findings(raw=raw_copy).errors  # the last launch year, 2014, is after the recorded 2010
     assert "policy_events[2].year: expected a year after 1990 and up to 2010" in error and error.endswith("2014")
+
+
+def test_years_read_from_the_workbook_are_kept_by_its_checksum_and_give_the_same_findings(tmp_path, raw_copy):
+    config = load_config(CONFIG, {"periods": [{"id": "late", "label": "Late", "start": 2030}]})
+    settings = from_config(config, "bad.yaml")
+    fresh = check_snapshots(config, settings, RAW)
+    assert any("periods" in e for e in fresh.errors)  # the period starts after the last data year
+    assert check_snapshots(config, settings, RAW, cache=tmp_path) == fresh
+    (kept,) = tmp_path.glob("years-*.json")
+    sha = manifest.load(ETD / manifest.MANIFEST)["files"][0]["sha256"]
+    assert kept.name == f"years-{sha}.json"
+    assert max(json.loads(kept.read_text())["MAR"]) == etd_years()[1]
+    kept.write_text('{"MAR": [1990, 2040], "TUN": [1990], "EGY": [1990], "TUR": [1990]}')  # a kept answer is used
+    assert not any("periods" in e for e in check_snapshots(config, settings, RAW, cache=tmp_path).errors)
+    folder = raw_copy / "etd" / ETD.name  # a changed workbook fails the gate and its years are not read
+    workbook = folder / manifest.load(folder / manifest.MANIFEST)["files"][0]["name"]
+    workbook.write_bytes(workbook.read_bytes() + b"\0")
+    changed = check_snapshots(config, settings, raw_copy, cache=tmp_path)
+    assert any("sha256" in e for e in changed.errors) and len(list(tmp_path.glob("years-*.json"))) == 1
 
 
 def test_enforce_prints_the_notes_and_stops_with_every_error_one_per_line(capsys):

@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 
 from emergence import manifest
 from emergence.errors import InputError
+from emergence.kept import keep, read_kept
 from emergence.manifest import releases
 from emergence.settings import Settings, check_against_data
 from emergence.sources import PACKAGED, SOURCES, etd
@@ -51,8 +52,11 @@ class Snapshot:
     entry: dict
 
 
-def check_snapshots(config: Mapping, settings: Settings, raw_root: str | os.PathLike = RAW_ROOT) -> Findings:
-    """Every finding of the validated `config` (typed as `settings`) against the releases it selects."""
+def check_snapshots(
+    config: Mapping, settings: Settings, raw_root: str | os.PathLike = RAW_ROOT, cache: str | os.PathLike | None = None
+) -> Findings:
+    """Every finding of the validated `config` (typed as `settings`) against the releases it selects; with `cache`,
+    the years read from a workbook are kept there (see snapshot_years)."""
     where = settings.config_file
     errors, notes, snapshots = [], [], []
     for key, name, release in selected_releases(config):
@@ -76,7 +80,7 @@ def check_snapshots(config: Mapping, settings: Settings, raw_root: str | os.Path
     notes += country_notes
     models = next((s for s in snapshots if s.source == MODELS_SOURCE), None)
     if models is not None and not problems[models.folder / manifest.MANIFEST]:  # a changed file is not read
-        years = snapshot_years(models, [c for c in settings.countries if c in models.entry["countries"]])
+        years = snapshot_years(models, [c for c in settings.countries if c in models.entry["countries"]], cache)
         if years:
             year_errors, year_notes = check_years(
                 settings, min(years), max(years), f"the {models.source} snapshot {models.folder.as_posix()}"
@@ -162,15 +166,25 @@ def genuinely_lacks(entry: Mapping, country: str) -> bool:
     return country in entry.get("countries_not_in_upstream", ()) or not isinstance(requested, list)
 
 
-def snapshot_years(snap: Snapshot, countries: list[str]) -> list[int]:
+def snapshot_years(snap: Snapshot, countries: list[str], cache: str | os.PathLike | None = None) -> list[int]:
     """The data years of `countries` in a snapshot: from its manifest when it records them (`years`, country ->
-    [first, last]), otherwise read from the ETD workbook's two id columns."""
+    [first, last]), otherwise read from the ETD workbook's two id columns. A workbook read is kept in `cache` by
+    the sha256 its manifest records, which the gate has just checked the file against (a tenth of a no-op)."""
     recorded = snap.entry.get("years")
     if isinstance(recorded, Mapping):
         return [int(y) for c in countries if c in recorded for y in recorded[c]]
-    path = snap.folder / snap.entry["files"][0]["name"]
-    rows = sheet_columns(path, etd.DATA_SHEET, ("cnt", "year"))
-    return sorted({int(float(year)) for country, year in rows if country in countries and year is not None})
+    listed = snap.entry["files"][0]
+    kept = Path(cache) / f"years-{listed['sha256']}.json" if cache is not None else None
+    by_country = read_kept(kept) if kept is not None else None
+    if not isinstance(by_country, dict):
+        by_country = {}
+        for country, year in sheet_columns(snap.folder / listed["name"], etd.DATA_SHEET, ("cnt", "year")):
+            if year is not None:
+                by_country.setdefault(country, set()).add(int(float(year)))
+        by_country = {country: sorted(years) for country, years in sorted(by_country.items(), key=str)}
+        if kept is not None:
+            keep(kept, by_country)
+    return sorted({year for country in countries for year in by_country.get(country, ())})
 
 
 def sheet_columns(path: str | os.PathLike, sheet: str, names: tuple[str, ...]) -> list[tuple[str | None, ...]]:

@@ -8,11 +8,11 @@ import copy
 import difflib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from emergence.errors import InputError
 from emergence.io import sha256_bytes
+from emergence.kept import keep, read_kept
 from emergence.settings import SAMPLE_ID
 from emergence.yamlfile import ROOT, SCHEMA, read_yaml  # noqa: F401 - ROOT is read through here too
 
@@ -67,20 +67,13 @@ def schema_check_cached(config: dict, where: str, cache: str | os.PathLike) -> N
         return
     parts = [given, SCHEMA.read_text(encoding="utf-8"), version("snakemake"), version("jsonschema")]
     kept = Path(cache) / f"config-{sha256_bytes(chr(0).join(parts).encode('utf-8'))}.json"
-    try:
-        validated = json.loads(kept.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        validated = None
+    validated = read_kept(kept)
     if isinstance(validated, dict):
         config.clear()
         config.update(validated)
         return
     schema_check(config, where)
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    # A name of its own: the jobs of a cluster run start the workflow too, maybe at the same time.
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=kept.parent, suffix=".tmp", delete=False) as tmp:
-        tmp.write(json.dumps(config, ensure_ascii=False))
-    os.replace(tmp.name, kept)
+    keep(kept, config)
 
 
 def _key(error) -> str:

@@ -9,6 +9,7 @@ from emergence import manifest as raw_manifest
 from emergence import registry
 from emergence.codedeps import script_code
 from emergence.config import check_config, read_yaml, schema_check_cached
+from emergence.kept import START_CACHE
 from emergence.package import BENCHMARKS
 from emergence.settings import from_config, to_params
 from emergence.sources import SOURCES
@@ -29,14 +30,14 @@ def config_origin():
 
 
 CONFIG_FILE = config_origin()
-schema_check_cached(config, CONFIG_FILE, ".snakemake/emergence")
+schema_check_cached(config, CONFIG_FILE, START_CACHE)
 check_config(config, CONFIG_FILE)
 SETTINGS = from_config(config, CONFIG_FILE)
 # The config against the snapshots it selects, and every selected raw file against its manifest (the gate, on every
 # start: a job's inputs looking unchanged proves nothing): coverage notes, then every error at once, before any job.
 from emergence.check import check_snapshots, enforce
 
-enforce(check_snapshots(config, SETTINGS))
+enforce(check_snapshots(config, SETTINGS, cache=START_CACHE))
 
 RAW = "data/raw"
 PROCESSED = registry.PROCESSED
