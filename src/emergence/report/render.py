@@ -68,15 +68,20 @@ span.num { border-bottom: 1px dotted #888; cursor: help; }
 #refs > div { margin-bottom: 0.5em; padding-left: 2em; text-indent: -2em; }
 </style>"""
 # Figures float to the top or bottom of a page (so a figure that does not fit leaves no half-empty page behind);
-# numbers are written into the captions, not by Typst; tables may run over a page break, are set ragged without
-# hyphens and, with captions, a size smaller; a checksum may break anywhere and no punctuation hangs into the
-# margin.
+# numbers are written into the captions, not by Typst; tables may run over a page break, their caption kept with
+# their first rows (alone at the foot of a page it was an orphan, and split the PDF's tags of the table); tables
+# are set ragged without hyphens and, with captions, a size smaller; a checksum may break anywhere and no
+# punctuation hangs into the margin.
 TYPST_STYLE = (
     '#show regex("[0-9a-f]{24,}"): it => it.text.clusters().join(sym.zws)\n'
     "#set text(overhang: false)\n"
     "#set figure(numbering: none)\n"
     "#show figure.where(kind: image): set figure(placement: auto)\n"
     "#show figure.where(kind: table): set block(breakable: true)\n"
+    "#show figure.where(kind: table): it => block(breakable: true, width: 100%, {\n"
+    "  block(sticky: true, it.caption)\n"
+    "  it.body\n"
+    "})\n"
     "#show table: set text(size: 0.8em, hyphenate: false)\n"
     "#show table: set par(justify: false)\n"
     "#show figure.caption: set text(size: 0.9em)\n"
