@@ -10,6 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "emergence"
 LAYERS = (
     {"errors"},
     {"tables", "workbook", "runner", "codes", "codedeps", "buildlog", "growth", "linear", "settings", "yamlfile"},
+    {"kept"},
     {"io"},
     {"registry", "download"},
     {"sources"},
